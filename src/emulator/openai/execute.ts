@@ -1,20 +1,30 @@
 import type { EmulatorContext } from '../context.js';
-import { openAIErrorBody } from '../http-errors.js';
+import { executeChatCompletion } from './chat.js';
+import { executeEmbeddings } from './embeddings.js';
+import { invalidRequest, type LineOutcome } from './request-errors.js';
+import { executeResponse } from './responses.js';
 
-/** The answer one request would get: HTTP status and JSON body. */
-export interface LineOutcome {
-  statusCode: number;
-  body: unknown;
-}
+export type { LineOutcome } from './request-errors.js';
+
+const executors = new Map<string, (context: EmulatorContext, body: unknown) => LineOutcome>([
+  ['/v1/chat/completions', executeChatCompletion],
+  ['/v1/embeddings', executeEmbeddings],
+  ['/v1/responses', executeResponse],
+]);
 
 /**
- * Runs one OpenAI request body the way its real-time endpoint would, without HTTP. Batches use
- * it for every line, so a line's output is exactly what the real-time call returns.
- * (Placeholder until the real-time endpoints land; replaced by their implementation.)
+ * Runs one OpenAI request body the way its real-time endpoint would, without HTTP: the same
+ * validation, model checks and generated body, so a batch line's output is exactly what the
+ * real-time call returns. No latency, no streaming and no real-time faults (`stream` is ignored, as
+ * a batch line has no connection to stream on).
  */
-export function executeOpenAIRequest(_context: EmulatorContext, endpoint: string, _body: unknown): LineOutcome {
-  return {
-    statusCode: 400,
-    body: openAIErrorBody({ message: `unsupported endpoint ${endpoint}`, type: 'invalid_request_error', param: 'url' }),
-  };
+export function executeOpenAIRequest(context: EmulatorContext, endpoint: string, body: unknown): LineOutcome {
+  const executor = executors.get(endpoint);
+  if (!executor) {
+    return invalidRequest(
+      `Invalid URL (POST ${endpoint}): the emulator runs ${[...executors.keys()].join(', ')}.`,
+      'url',
+    ).outcome;
+  }
+  return executor(context, body);
 }

@@ -1,0 +1,196 @@
+/**
+ * Benchmark of the emulator's OpenAI batch path on a full-size batch (50,000 chat requests, ~30 MB):
+ * upload, create, poll to completed and download the output, with the official SDK over loopback.
+ * The baseline, measured in the same run on the same file, is what any program must at least do
+ * with such a file: stream it in, parse and re-serialize every line, and write it out.
+ *
+ * Each phase runs in its own child process, so its peak RSS is its own.
+ * Run: npx tsx bench/emulator.ts [lines]
+ * Targets: emulator wall time ≤ 5× baseline, emulator peak RSS ≤ 300 MB.
+ */
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+interface PhaseResult {
+  wallMs: number;
+  peakRssMb: number;
+  /** RSS once the phase's code is loaded, before it touches the file. */
+  idleRssMb: number;
+  lines: number;
+  steps: Record<string, number>;
+}
+
+const maxWallRatio = 5;
+const maxPeakRssMb = 300;
+
+const words = (
+  'please classify this support ticket by urgency and topic the customer reports that the invoice ' +
+  'for last month was charged twice and the refund has not arrived although the order shipped on time ' +
+  'and the delivery was complete they ask for a summary of the account status and the next steps'
+).split(' ');
+
+/** One chat request of about 600 bytes whose text varies from line to line. */
+function requestLine(index: number): string {
+  const text: string[] = [];
+  for (let word = 0; word < 70; word++) text.push(words[(index * 7 + word * 13) % words.length]!);
+  return JSON.stringify({
+    custom_id: `request-${index}`,
+    method: 'POST',
+    url: '/v1/chat/completions',
+    body: {
+      model: 'gpt-4o-mini',
+      messages: [
+        { role: 'system', content: 'You label support tickets.' },
+        { role: 'user', content: `Ticket ${index}: ${text.join(' ')}` },
+      ],
+      max_tokens: 64,
+    },
+  });
+}
+
+async function writeInput(path: string, lines: number): Promise<void> {
+  const out = createWriteStream(path);
+  for (let index = 0; index < lines; index++) {
+    if (!out.write(requestLine(index) + '\n')) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+/** Samples RSS every 20 ms; `maxRSS` alone would also do, the samples guard against its granularity. */
+function rssSampler(): () => number {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  return () => {
+    clearInterval(timer);
+    return Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024) / 1024 / 1024;
+  };
+}
+
+async function baseline(input: string, output: string): Promise<PhaseResult> {
+  const idleRssMb = process.memoryUsage().rss / 1024 / 1024;
+  const peak = rssSampler();
+  const started = performance.now();
+  const out = createWriteStream(output);
+  let lines = 0;
+  for await (const line of createInterface({
+    input: createReadStream(input),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  })) {
+    if (!line) continue;
+    if (!out.write(JSON.stringify(JSON.parse(line)) + '\n')) await once(out, 'drain');
+    lines++;
+  }
+  out.end();
+  await once(out, 'finish');
+  return { wallMs: performance.now() - started, peakRssMb: peak(), idleRssMb, lines, steps: {} };
+}
+
+async function emulated(input: string, output: string): Promise<PhaseResult> {
+  // Loaded here, not at the top, so the baseline process carries none of it.
+  const { default: OpenAI } = await import('openai');
+  const { createEmulator } = await import('../src/emulator/index.js');
+  const emulator = createEmulator({ clock: { instant: true } });
+  const url = await emulator.listen(0, '127.0.0.1');
+  const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'sk-bench', maxRetries: 0, timeout: 600_000 });
+  const idleRssMb = process.memoryUsage().rss / 1024 / 1024;
+  const peak = rssSampler();
+  const steps: Record<string, number> = {};
+  const started = performance.now();
+  let lap = started;
+  const step = (name: string) => {
+    const now = performance.now();
+    steps[name] = now - lap;
+    lap = now;
+  };
+
+  const file = await client.files.create({ file: createReadStream(input), purpose: 'batch' });
+  step('upload');
+  let batch = await client.batches.create({
+    input_file_id: file.id,
+    endpoint: '/v1/chat/completions',
+    completion_window: '24h',
+  });
+  step('create');
+  while (!['completed', 'failed', 'expired', 'cancelled'].includes(batch.status)) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    batch = await client.batches.retrieve(batch.id);
+  }
+  step('run');
+  if (batch.status !== 'completed' || !batch.output_file_id) {
+    throw new Error(`the batch ended ${batch.status}: ${JSON.stringify(batch.errors)}`);
+  }
+  const content = await client.files.content(batch.output_file_id);
+  const out = createWriteStream(output);
+  for await (const chunk of content.body as unknown as AsyncIterable<Uint8Array>) {
+    if (!out.write(chunk)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  step('download');
+  const wallMs = performance.now() - started;
+
+  await emulator.close();
+  return { wallMs, peakRssMb: peak(), idleRssMb, lines: batch.request_counts?.completed ?? 0, steps };
+}
+
+/** Runs one phase in a child process and returns what it measured. */
+async function runPhase(phase: 'baseline' | 'emulator', input: string, output: string): Promise<PhaseResult> {
+  const child = fork(fileURLToPath(import.meta.url), [phase, input, output], { stdio: 'inherit' });
+  const [message] = (await once(child, 'message')) as [PhaseResult];
+  await once(child, 'exit');
+  return message;
+}
+
+async function main(): Promise<void> {
+  const [phase, input, output] = process.argv.slice(2);
+  if ((phase === 'baseline' || phase === 'emulator') && input && output) {
+    const result = phase === 'baseline' ? await baseline(input, output) : await emulated(input, output);
+    process.send?.(result);
+    return;
+  }
+
+  const lineCount = Number(phase ?? 50_000);
+  const directory = await mkdtemp(join(tmpdir(), 'spendwall-bench-'));
+  try {
+    const inputPath = join(directory, 'input.jsonl');
+    await writeInput(inputPath, lineCount);
+    const inputBytes = (await stat(inputPath)).size;
+    console.log(`input: ${lineCount} chat requests, ${(inputBytes / 1024 / 1024).toFixed(1)} MB`);
+
+    const base = await runPhase('baseline', inputPath, join(directory, 'baseline.jsonl'));
+    const emulator = await runPhase('emulator', inputPath, join(directory, 'output.jsonl'));
+    const outputBytes = (await stat(join(directory, 'output.jsonl'))).size;
+    const ratio = emulator.wallMs / base.wallMs;
+
+    const steps = Object.entries(emulator.steps)
+      .map(([name, milliseconds]) => `${name} ${milliseconds.toFixed(0)}`)
+      .join(', ');
+    console.log(
+      `baseline (read, parse, stringify, write): ${base.wallMs.toFixed(0)} ms, ` +
+        `peak RSS ${base.peakRssMb.toFixed(0)} MB (idle ${base.idleRssMb.toFixed(0)} MB)`,
+    );
+    console.log(
+      `emulator (upload, create, poll, download): ${emulator.wallMs.toFixed(0)} ms (${steps} ms), ` +
+        `peak RSS ${emulator.peakRssMb.toFixed(0)} MB (idle ${emulator.idleRssMb.toFixed(0)} MB), ` +
+        `${emulator.lines} lines completed, output ${(outputBytes / 1024 / 1024).toFixed(1)} MB`,
+    );
+    console.log(`wall-time ratio: ${ratio.toFixed(2)}× (target ≤ ${maxWallRatio}×)`);
+    console.log(`peak RSS: ${emulator.peakRssMb.toFixed(0)} MB (target ≤ ${maxPeakRssMb} MB)`);
+    const pass = ratio <= maxWallRatio && emulator.peakRssMb <= maxPeakRssMb && emulator.lines === lineCount;
+    console.log(pass ? 'PASS' : 'FAIL');
+    if (!pass) process.exitCode = 1;
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,112 @@
+import type { PriceBook } from '../prices/index.js';
+import type { ProviderAdapterV1, ProviderName, RequestResult } from '../providers/provider.js';
+import { applyOutcomes, endPendingRequests, type Outcome } from '../store/outcomes.js';
+import { requestsPage } from '../store/requests.js';
+import type { SqlDriver } from '../store/sql.js';
+import { costsFor } from './costing.js';
+
+/**
+ * Runs a job's pending requests on the realtime lane with bounded concurrency: what the batch
+ * lane could not finish before the deadline. Each call's cost is recorded as a deadline fallback.
+ */
+export async function runPendingRealtime(
+  driver: SqlDriver,
+  job: { id: string; workload: string },
+  providers: Partial<Record<ProviderName, ProviderAdapterV1>>,
+  prices: PriceBook,
+  concurrency: number,
+  now: () => number,
+  signal?: AbortSignal,
+): Promise<number> {
+  let done = 0;
+  let afterLine = 0;
+  for (;;) {
+    const page = await requestsPage(driver, job.id, afterLine, concurrency * 4, 'pending');
+    if (page.length === 0 || signal?.aborted) return done;
+    afterLine = page.at(-1)!.line;
+    let next = 0;
+    const worker = async () => {
+      while (next < page.length && !signal?.aborted) {
+        const request = page[next++]!;
+        const adapter = providers[request.provider as ProviderName];
+        if (!adapter) continue;
+        const result = await adapter
+          .call({
+            customId: request.custom_id,
+            endpoint: request.endpoint,
+            model: request.model,
+            body: request.body,
+          })
+          .catch(
+            (error: unknown): RequestResult => ({
+              customId: request.custom_id,
+              outcome: 'failed_retryable',
+              statusCode: null,
+              body: null,
+              error: {
+                code: 'connection_error',
+                message: error instanceof Error ? error.message : String(error),
+              },
+              usage: null,
+            }),
+          );
+        const costs =
+          result.outcome === 'succeeded' && result.usage
+            ? costsFor(prices, request.provider, request.model, result.usage, 'realtime')
+            : { paid: null, realtime: null, batch: null, flex: null };
+        const outcome: Outcome = {
+          line: request.line,
+          chunkId: null,
+          providerBatchId: null,
+          lane: 'realtime',
+          outcome: result.outcome,
+          retry: false,
+          statusCode: result.statusCode,
+          response: result.body,
+          error: result.error ? JSON.stringify(result.error) : null,
+          usage: result.usage,
+          cost: costs.paid,
+          realtimeCost: costs.realtime,
+          batchCost: costs.batch,
+          flexCost: costs.flex,
+          deadlineFallback: true,
+        };
+        await driver.transaction((executor) =>
+          applyOutcomes(
+            executor,
+            {
+              jobId: job.id,
+              workload: job.workload,
+              provider: request.provider,
+              model: request.model,
+              endpoint: request.endpoint,
+              now: now(),
+            },
+            Number.MAX_SAFE_INTEGER,
+            [outcome],
+          ),
+        );
+        done++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, page.length) }, worker));
+  }
+}
+
+/** With `--on-deadline fail`: what is still pending ends as expired, saying why. */
+export async function failPendingAtDeadline(
+  driver: SqlDriver,
+  jobId: string,
+  now: () => number,
+): Promise<number> {
+  return endPendingRequests(
+    driver,
+    jobId,
+    'expired',
+    JSON.stringify({
+      code: 'deadline_exceeded',
+      message: 'the job deadline passed before the batch lane finished',
+    }),
+    now(),
+  );
+}

@@ -1,0 +1,101 @@
+import { SpendwallError } from '../core/errors.js';
+import { type JobRecord, recordIngestProgress } from '../store/jobs.js';
+import { insertRejects, insertRequests, type NewRequest, type Reject } from '../store/requests.js';
+import type { SqlDriver } from '../store/sql.js';
+import { type AcceptedLine, type RejectedLine, readJobInput } from './input/index.js';
+
+/** Lines committed per transaction: large enough to be fast, small enough to lose little on a crash. */
+const linesPerCommit = 2000;
+
+export interface IngestReport {
+  accepted: number;
+  rejected: number;
+}
+
+/**
+ * Reads the job's input into the store. Each transaction commits a run of lines together with
+ * the byte offset after them, so a crashed ingest resumes exactly where the last commit ended:
+ * no line is lost and none is stored twice.
+ */
+export async function ingest(
+  driver: SqlDriver,
+  job: JobRecord,
+  now: () => number,
+  onProgress?: (report: IngestReport) => void,
+): Promise<IngestReport> {
+  const report = { accepted: job.accepted, rejected: job.rejected };
+  let accepted: AcceptedLine[] = [];
+  let rejected: RejectedLine[] = [];
+  let lastLine = job.ingestLine;
+  let lastOffset = job.ingestOffset;
+
+  const commit = async (done: boolean) => {
+    const requests: NewRequest[] = accepted.map((line) => ({
+      line: line.line,
+      customId: line.customId,
+      provider: line.provider,
+      endpoint: line.endpoint,
+      model: line.model,
+      body: line.body,
+      estimatedTokens: line.estimatedInputTokens,
+    }));
+    const rejects: Reject[] = rejected.map((line) => ({
+      line: line.line,
+      customId: line.customId,
+      code: line.code,
+      reason: line.reason,
+    }));
+    const offset = lastOffset;
+    const line = lastLine;
+    const counts = await driver.transaction(async (executor) => {
+      const duplicates = await insertRequests(executor, job.id, requests);
+      for (const duplicate of duplicates) {
+        rejects.push({
+          line: duplicate.line,
+          customId: duplicate.customId,
+          code: 'duplicate_custom_id',
+          reason: `custom_id '${duplicate.customId}' was already used on line ${duplicate.earlierLine}; the earlier line stands`,
+        });
+      }
+      await insertRejects(executor, job.id, rejects);
+      const batch = { accepted: requests.length - duplicates.length, rejected: rejects.length };
+      await recordIngestProgress(executor, job.id, { offset, line, ...batch, done, now: now() });
+      return batch;
+    });
+    report.accepted += counts.accepted;
+    report.rejected += counts.rejected;
+    accepted = [];
+    rejected = [];
+    onProgress?.(report);
+    if (job.settings.strict && counts.rejected > 0) {
+      const first = rejects.slice().sort((a, b) => a.line - b.line)[0]!;
+      throw new SpendwallError(`${first.reason} (--strict stops at the first bad line)`, {
+        code: 'strict_reject',
+        place: `${job.inputPath}:${first.line}`,
+      });
+    }
+  };
+
+  const lines = readJobInput(job.inputPath, {
+    startOffset: job.ingestOffset,
+    startLine: job.ingestLine + 1,
+    maxLineBytes: job.settings.maxLineBytes,
+    ...(job.settings.provider ? { provider: job.settings.provider } : {}),
+    ...(job.settings.endpoint ? { endpoint: job.settings.endpoint } : {}),
+  });
+  for await (const line of lines) {
+    if (line.kind === 'accepted') accepted.push(line);
+    else rejected.push(line);
+    lastLine = line.line;
+    lastOffset = line.endOffset;
+    // Under --strict a bad line is committed at once, so the run stops on it.
+    if (
+      accepted.length + rejected.length >= linesPerCommit ||
+      (job.settings.strict && line.kind === 'rejected')
+    ) {
+      await commit(false);
+    }
+  }
+  await commit(true);
+  return report;
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { countChatPromptTokens, countTextTokens } from '../../core/tokens.js';
+import { estimateInputTokens } from './token-estimate.js';
+
+const messages = [
+  { role: 'system', content: 'You sort tickets.' },
+  { role: 'user', content: [{ type: 'text', text: 'My invoice is wrong.' }] },
+];
+
+describe('estimateInputTokens', () => {
+  it('counts chat messages with their framing', () => {
+    expect(estimateInputTokens('/v1/chat/completions', { model: 'gpt-4o', messages })).toBe(
+      countChatPromptTokens(messages),
+    );
+  });
+
+  it('counts Anthropic messages like chat, plus the system prompt in either form', () => {
+    const chat = countChatPromptTokens(messages);
+    const system = countTextTokens('Answer in French.');
+    expect(estimateInputTokens('/v1/messages', { messages, system: 'Answer in French.' })).toBe(
+      chat + system,
+    );
+    expect(
+      estimateInputTokens('/v1/messages', {
+        messages,
+        system: [{ type: 'text', text: 'Answer in French.' }],
+      }),
+    ).toBe(chat + system);
+    expect(estimateInputTokens('/v1/messages', { messages })).toBe(chat);
+  });
+
+  it('counts responses instructions and input, as a string or as items', () => {
+    const expected = countTextTokens('Be brief.') + countTextTokens('Summarize the report.');
+    expect(
+      estimateInputTokens('/v1/responses', { instructions: 'Be brief.', input: 'Summarize the report.' }),
+    ).toBe(expected);
+    expect(
+      estimateInputTokens('/v1/responses', {
+        instructions: 'Be brief.',
+        input: [{ role: 'user', content: [{ type: 'input_text', text: 'Summarize the report.' }] }],
+      }),
+    ).toBe(expected);
+    expect(estimateInputTokens('/v1/responses', { previous_response_id: 'resp_1' })).toBe(0);
+  });
+
+  it('sums every embeddings input; token arrays count their length', () => {
+    expect(estimateInputTokens('/v1/embeddings', { input: ['first text', 'second text'] })).toBe(
+      countTextTokens('first text') + countTextTokens('second text'),
+    );
+    expect(estimateInputTokens('/v1/embeddings', { input: [101, 102, 103] })).toBe(3);
+    expect(estimateInputTokens('/v1/embeddings', { input: [[1, 2], [3]] })).toBe(3);
+    expect(estimateInputTokens('/v1/embeddings', { input: 'one string' })).toBe(
+      countTextTokens('one string'),
+    );
+  });
+
+  it('counts completions prompts and moderation inputs, including typed parts', () => {
+    expect(estimateInputTokens('/v1/completions', { prompt: 'Once upon a time' })).toBe(
+      countTextTokens('Once upon a time'),
+    );
+    expect(
+      estimateInputTokens('/v1/moderations', {
+        input: [
+          { type: 'text', text: 'is this fine' },
+          { type: 'image_url', image_url: { url: 'https://example.com/a.png' } },
+        ],
+      }),
+    ).toBe(countTextTokens('is this fine'));
+  });
+});
+
+describe('estimateInputTokens on repeated long instructions', () => {
+  it('counts the same as the uncached tokenizer, on first sight and on repeats', () => {
+    const instructions = 'Classify the review by sentiment and topic. '.repeat(20);
+    const repeated = [
+      { role: 'system', content: instructions },
+      { role: 'user', content: 'Great value.', name: 'shopper' },
+    ];
+    for (let round = 0; round < 3; round++) {
+      expect(estimateInputTokens('/v1/chat/completions', { messages: repeated })).toBe(
+        countChatPromptTokens(repeated),
+      );
+      expect(estimateInputTokens('/v1/messages', { messages: repeated.slice(1), system: instructions })).toBe(
+        countChatPromptTokens(repeated.slice(1)) + countTextTokens(instructions),
+      );
+    }
+  });
+
+  it('keeps counting correctly past the cache capacity', () => {
+    for (let index = 0; index < 600; index++) {
+      const text = `Document ${index}: ${'lorem ipsum dolor sit amet '.repeat(12)}`;
+      expect(estimateInputTokens('/v1/embeddings', { input: text })).toBe(countTextTokens(text));
+    }
+  });
+});

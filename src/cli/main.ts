@@ -1,0 +1,33 @@
+import { Command, CommanderError } from 'commander';
+import { SpendwallError } from '../core/errors.js';
+import { registerEmulateCommand } from './commands/emulate.js';
+import { registerRunCommand } from './commands/run.js';
+import { version } from './version.js';
+
+const program = new Command()
+  .name('spendwall')
+  .description(
+    'Route AI traffic by urgency: keep waiting people on real-time APIs, send work nobody waits on to batch.',
+  )
+  .version(version)
+  .showHelpAfterError('(run `spendwall --help` for the commands)')
+  .exitOverride();
+
+registerRunCommand(program);
+registerEmulateCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = exitCodeFor(error);
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode;
+  if (error instanceof SpendwallError) {
+    console.error(`spendwall: ${error.message}`);
+    return 2;
+  }
+  console.error(error);
+  return 1;
+}

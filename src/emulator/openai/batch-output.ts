@@ -1,0 +1,67 @@
+/**
+ * The lines of a batch's output and error files, in the shapes OpenAI documents:
+ * - a line that got an HTTP answer: `{id, custom_id, response: {status_code, request_id, body}, error: null}`
+ *   (in the output file when the status is 2xx, in the error file otherwise);
+ * - a line that never ran: `{id, custom_id, response: null, error: {code, message}}` in the error file,
+ *   with `batch_expired` or `batch_cancelled`.
+ */
+
+export function answeredLine(
+  id: string,
+  customId: string,
+  statusCode: number,
+  requestId: string,
+  body: unknown,
+) {
+  return JSON.stringify({
+    id,
+    custom_id: customId,
+    response: { status_code: statusCode, request_id: requestId, body },
+    error: null,
+  });
+}
+
+const unrunMessages = {
+  batch_expired: 'This request could not be executed before the completion window expired.',
+  batch_cancelled: 'This request could not be executed before the batch was cancelled.',
+} as const;
+
+export function unrunLine(id: string, customId: string, code: keyof typeof unrunMessages) {
+  return JSON.stringify({
+    id,
+    custom_id: customId,
+    response: null,
+    error: { code, message: unrunMessages[code] },
+  });
+}
+
+/**
+ * Collects JSONL text in megabyte chunks of bytes, so a 50,000-line output never exists as one
+ * huge string next to its encoded copy.
+ */
+export class JsonlWriter {
+  private readonly chunks: Buffer[] = [];
+  private pending: string[] = [];
+  private pendingLength = 0;
+  lineCount = 0;
+
+  write(line: string): void {
+    this.pending.push(line);
+    this.pendingLength += line.length + 1;
+    this.lineCount++;
+    if (this.pendingLength >= 1 << 20) this.flush();
+  }
+
+  /** Everything written so far, in pieces of about a megabyte. */
+  pieces(): { content: Buffer[]; bytes: number } {
+    this.flush();
+    return { content: this.chunks.slice(), bytes: this.chunks.reduce((sum, chunk) => sum + chunk.length, 0) };
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    this.chunks.push(Buffer.from(this.pending.join('\n') + '\n'));
+    this.pending = [];
+    this.pendingLength = 0;
+  }
+}

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { computeCost, costOf, explainUnpriced, nanoUsdPerUsd } from './cost.js';
+import { priceFor } from './price-book.js';
+
+// Worked by hand. $P per million tokens is P × 1,000 nano-USD per token:
+// $2.50/M → 2,500 nano-USD per token, $0.0025/M → 2.5 nano-USD per token.
+
+describe('costOf: exact nano-USD arithmetic', () => {
+  const gpt4o = priceFor('openai', 'gpt-4o-2024-08-06');
+
+  it('bills gpt-4o realtime with cached tokens at the cached rate', () => {
+    // 1,000 input of which 200 cached, 500 output:
+    //   800 uncached × 2,500 = 2,000,000
+    //   200 cached   × 1,250 =   250,000
+    //   500 output   × 10,000 = 5,000,000
+    //   total 7,250,000 nano-USD = $0.00725
+    const usage = { inputTokens: 1000, cachedInputTokens: 200, outputTokens: 500 };
+    expect(costOf(gpt4o, usage, 'realtime')).toBe(7_250_000);
+  });
+
+  it('bills gpt-4o batch cached tokens at the batch input rate (the batch table lists none)', () => {
+    //   1,000 input × 1,250 = 1,250,000 (cached or not)
+    //     500 output × 5,000 = 2,500,000
+    //   total 3,750,000
+    const usage = { inputTokens: 1000, cachedInputTokens: 200, outputTokens: 500 };
+    expect(costOf(gpt4o, usage, 'batch')).toBe(3_750_000);
+  });
+
+  it('rounds half a nano-dollar up, once per request (gpt-5-nano batch cached input is 2.5 nano-USD)', () => {
+    //   668 uncached × 25  = 16,700
+    //   333 cached   × 2.5 =    832.5
+    //     7 output   × 200 =  1,400
+    //   total 18,932.5 → 18,933
+    const usage = { inputTokens: 1001, cachedInputTokens: 333, outputTokens: 7 };
+    expect(costOf(priceFor('openai', 'gpt-5-nano'), usage, 'batch')).toBe(18_933);
+  });
+
+  it('bills o4-mini flex at the printed flex rates', () => {
+    //   1,000 uncached × 550   = 550,000
+    //   1,000 cached   × 138   = 138,000
+    //     100 output   × 2,200 = 220,000
+    //   total 908,000
+    const usage = { inputTokens: 2000, cachedInputTokens: 1000, outputTokens: 100 };
+    expect(costOf(priceFor('openai', 'o4-mini'), usage, 'flex')).toBe(908_000);
+  });
+
+  it('bills Anthropic cache reads and writes, and halves all of it in a batch', () => {
+    // Sonnet 4.5: 50 uncached, 10,000 cache reads, 2,000 cache writes (5-minute), 400 output.
+    //   realtime: 50 × 3,000 + 10,000 × 300 + 2,000 × 3,750 + 400 × 15,000
+    //           = 150,000 + 3,000,000 + 7,500,000 + 6,000,000 = 16,650,000
+    //   batch:    50 × 1,500 + 10,000 × 150 + 2,000 × 1,875 + 400 × 7,500
+    //           = 75,000 + 1,500,000 + 3,750,000 + 3,000,000 = 8,325,000
+    const sonnet = priceFor('anthropic', 'claude-sonnet-4-5-20250929');
+    const usage = {
+      inputTokens: 12_050,
+      cachedInputTokens: 10_000,
+      cacheCreationInputTokens: 2000,
+      outputTokens: 400,
+    };
+    expect(costOf(sonnet, usage, 'realtime')).toBe(16_650_000);
+    expect(costOf(sonnet, usage, 'batch')).toBe(8_325_000);
+  });
+
+  it('bills 1-hour cache writes at their own rate', () => {
+    // Haiku 4.5: 100 uncached, 3,000 written (1,000 of them for an hour), 50 output.
+    //   100 × 1,000 + 2,000 × 1,250 + 1,000 × 2,000 + 50 × 5,000
+    //   = 100,000 + 2,500,000 + 2,000,000 + 250,000 = 4,850,000
+    const usage = {
+      inputTokens: 3100,
+      cacheCreationInputTokens: 3000,
+      cacheCreation1hInputTokens: 1000,
+      outputTokens: 50,
+    };
+    expect(costOf(priceFor('anthropic', 'claude-haiku-4-5'), usage, 'realtime')).toBe(4_850_000);
+  });
+
+  it('bills embeddings for input only', () => {
+    // 12,345 tokens × 20 nano-USD = 246,900; in a batch × 10 = 123,450.
+    const small = priceFor('openai', 'text-embedding-3-small');
+    expect(costOf(small, { inputTokens: 12_345, outputTokens: 0 }, 'realtime')).toBe(246_900);
+    expect(costOf(small, { inputTokens: 12_345, outputTokens: 0 }, 'batch')).toBe(123_450);
+  });
+
+  it('makes ledger sums exact: ten thousand rows add up to ten thousand times one row', () => {
+    const usage = { inputTokens: 1001, cachedInputTokens: 333, outputTokens: 7 };
+    const row = costOf(priceFor('openai', 'gpt-5-nano'), usage, 'batch') ?? Number.NaN;
+    let total = 0;
+    for (let index = 0; index < 10_000; index++) total += row;
+    expect(total).toBe(189_330_000);
+    expect(Number.isSafeInteger(total)).toBe(true);
+  });
+
+  it('costs a million output tokens of Opus 4.1 at exactly $75', () => {
+    const usage = { inputTokens: 0, outputTokens: 1_000_000 };
+    expect(costOf(priceFor('anthropic', 'claude-opus-4-1'), usage, 'realtime')).toBe(75 * nanoUsdPerUsd);
+  });
+});
+
+describe('costOf: unknown is null, never zero', () => {
+  const usage = { inputTokens: 100, outputTokens: 10 };
+
+  it('prices an unknown model as unknown', () => {
+    const price = priceFor('openai', 'gpt-9');
+    expect(costOf(price, usage, 'realtime')).toBeNull();
+    expect(computeCost(price, usage, 'realtime')).toMatchObject({ priced: false, reason: 'unknown_model' });
+  });
+
+  it('returns null for flex where OpenAI does not offer it, and says why', () => {
+    const gpt4o = priceFor('openai', 'gpt-4o');
+    expect(costOf(gpt4o, usage, 'flex')).toBeNull();
+    expect(computeCost(gpt4o, usage, 'flex')).toMatchObject({ priced: false, reason: 'lane_not_offered' });
+    expect(explainUnpriced(gpt4o, usage, 'flex')).toBe(
+      'openai does not offer the flex lane for gpt-4o, so there is no flex price',
+    );
+    expect(explainUnpriced(gpt4o, usage, 'realtime')).toBeUndefined();
+  });
+
+  it('returns null for flex on every Anthropic model', () => {
+    expect(costOf(priceFor('anthropic', 'claude-haiku-4-5'), usage, 'flex')).toBeNull();
+  });
+
+  it('returns null when the usage has tokens the lane has no price for', () => {
+    const result = computeCost(priceFor('openai', 'text-embedding-3-large'), usage, 'realtime');
+    expect(result).toMatchObject({ priced: false, reason: 'missing_price' });
+    expect(result.priced ? '' : result.message).toContain('realtime.output');
+  });
+
+  it('returns null above the long-context threshold it does not price, and prices the threshold itself', () => {
+    const sonnet = priceFor('anthropic', 'claude-sonnet-4');
+    expect(computeCost(sonnet, { inputTokens: 200_001, outputTokens: 0 }, 'batch')).toMatchObject({
+      priced: false,
+      reason: 'long_context',
+    });
+    // 200,000 × 1,500 nano-USD = 300,000,000 ($0.30).
+    expect(costOf(sonnet, { inputTokens: 200_000, outputTokens: 0 }, 'batch')).toBe(300_000_000);
+  });
+
+  it('refuses usage that contradicts itself', () => {
+    const gpt4o = priceFor('openai', 'gpt-4o');
+    const cases = [
+      { inputTokens: 10, cachedInputTokens: 11, outputTokens: 0 },
+      { inputTokens: 10, cachedInputTokens: 6, cacheCreationInputTokens: 6, outputTokens: 0 },
+      { inputTokens: 10, cacheCreationInputTokens: 2, cacheCreation1hInputTokens: 3, outputTokens: 0 },
+      { inputTokens: -1, outputTokens: 0 },
+      { inputTokens: 1.5, outputTokens: 0 },
+    ];
+    for (const bad of cases) {
+      expect(computeCost(gpt4o, bad, 'realtime'), JSON.stringify(bad)).toMatchObject({
+        priced: false,
+        reason: 'invalid_usage',
+      });
+    }
+  });
+});

@@ -1,0 +1,246 @@
+import type { RequestState } from './requests.js';
+import { type SqlExecutor, type SqlValue, valuesPlaceholders } from './sql.js';
+
+/** Where a request ran. */
+export type Lane = 'realtime' | 'flex' | 'batch';
+
+/** One finished try of one request, as the engine hands it to the store. */
+export interface Outcome {
+  line: number;
+  /** The chunk whose provider batch produced this result; null for a synchronous call. */
+  chunkId: string | null;
+  providerBatchId: string | null;
+  lane: Lane;
+  outcome: 'succeeded' | 'failed_retryable' | 'failed_invalid' | 'expired' | 'cancelled';
+  /** Whether another try may follow (retryable outcomes with attempts left, when the job still runs). */
+  retry: boolean;
+  statusCode: number | null;
+  response: string | null;
+  error: string | null;
+  usage: {
+    inputTokens: number;
+    cachedInputTokens: number;
+    cacheCreationInputTokens: number;
+    outputTokens: number;
+  } | null;
+  /** nano-USD; null where the price is unknown. */
+  cost: number | null;
+  realtimeCost: number | null;
+  batchCost: number | null;
+  flexCost: number | null;
+  deadlineFallback: boolean;
+}
+
+export interface LedgerContext {
+  jobId: string;
+  workload: string;
+  provider: string;
+  model: string;
+  endpoint: string;
+  now: number;
+}
+
+/**
+ * Applies outcomes, each at most once: a request takes an outcome only while it is still where
+ * that outcome expects it (`queued` in that chunk, or `pending` for a synchronous call), so
+ * applying the same results again after a crash changes nothing. Succeeded tries write a ledger
+ * row in the same transaction. Returns how many outcomes took effect.
+ */
+export async function applyOutcomes(
+  executor: SqlExecutor,
+  context: LedgerContext,
+  maxAttempts: number,
+  outcomes: readonly Outcome[],
+): Promise<number> {
+  const ledgerRows: SqlValue[][] = [];
+  const attemptRows: SqlValue[][] = [];
+  let applied = 0;
+  for (const outcome of outcomes) {
+    const usage = outcome.usage;
+    const guard = outcome.chunkId === null ? "state = 'pending'" : "state = 'queued' AND chunk_id = ?";
+    // A retryable outcome sends the request back to `pending` while attempts remain.
+    const rows = await executor.all<{ attempts: number; state: RequestState }>(
+      `UPDATE requests SET
+         attempts = attempts + 1,
+         state = CASE WHEN ? = 1 AND attempts + 1 < ? THEN 'pending' ELSE ? END,
+         chunk_id = CASE WHEN ? = 1 AND attempts + 1 < ? THEN NULL ELSE chunk_id END,
+         lane = ?, status_code = ?, response = ?, error = ?,
+         input_tokens = ?, cached_input_tokens = ?, output_tokens = ?,
+         cost_nanousd = ?, realtime_cost_nanousd = ?, finished_at = ?
+       WHERE job_id = ? AND line = ? AND ${guard}
+       RETURNING attempts, state`,
+      [
+        outcome.retry ? 1 : 0,
+        maxAttempts,
+        outcome.outcome,
+        outcome.retry ? 1 : 0,
+        maxAttempts,
+        outcome.lane,
+        outcome.statusCode,
+        outcome.response,
+        outcome.error,
+        usage?.inputTokens ?? null,
+        usage?.cachedInputTokens ?? null,
+        usage?.outputTokens ?? null,
+        outcome.outcome === 'succeeded' ? outcome.cost : null,
+        outcome.outcome === 'succeeded' ? outcome.realtimeCost : null,
+        context.now,
+        context.jobId,
+        outcome.line,
+        ...(outcome.chunkId === null ? [] : [outcome.chunkId]),
+      ],
+    );
+    const row = rows[0];
+    if (!row) continue;
+    applied++;
+    const attempt = Number(row.attempts);
+    attemptRows.push([
+      context.jobId,
+      outcome.line,
+      attempt,
+      outcome.chunkId,
+      outcome.providerBatchId,
+      outcome.lane,
+      outcome.outcome,
+      outcome.statusCode,
+      outcome.error,
+      context.now,
+    ]);
+    if (outcome.outcome === 'succeeded' && usage) {
+      ledgerRows.push([
+        `${context.jobId}:${outcome.line}:${attempt}`,
+        context.jobId,
+        outcome.line,
+        context.workload,
+        null,
+        context.provider,
+        context.model,
+        context.endpoint,
+        outcome.lane,
+        usage.inputTokens,
+        usage.cachedInputTokens,
+        usage.cacheCreationInputTokens,
+        usage.outputTokens,
+        outcome.cost,
+        outcome.realtimeCost,
+        outcome.batchCost,
+        outcome.flexCost,
+        outcome.deadlineFallback ? 1 : 0,
+        context.now,
+      ]);
+    }
+  }
+  await insertRows(
+    executor,
+    `INSERT INTO attempts (job_id, line, attempt, chunk_id, provider_batch_id, lane, outcome, status_code, error, finished_at)`,
+    10,
+    attemptRows,
+  );
+  await insertRows(
+    executor,
+    `INSERT INTO ledger (id, job_id, line, workload, team, provider, model, endpoint, lane, input_tokens, cached_input_tokens,
+       cache_creation_input_tokens, output_tokens, cost_nanousd, realtime_cost_nanousd, batch_cost_nanousd,
+       flex_cost_nanousd, deadline_fallback, created_at)`,
+    19,
+    ledgerRows,
+  );
+  return applied;
+}
+
+async function insertRows(
+  executor: SqlExecutor,
+  insert: string,
+  columns: number,
+  rows: SqlValue[][],
+): Promise<void> {
+  const perStatement = Math.floor(5000 / columns);
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const slice = rows.slice(start, start + perStatement);
+    await executor.run(
+      `${insert} VALUES ${valuesPlaceholders(slice.length, columns)} ON CONFLICT DO NOTHING`,
+      slice.flat(),
+    );
+  }
+}
+
+/**
+ * Ends every request of a chunk that is still queued in it without having had a result: they go
+ * back to `pending` (to be packed again) or, when `finalState` is given, end in that state.
+ */
+export async function releaseChunkRequests(
+  executor: SqlExecutor,
+  jobId: string,
+  chunkId: string,
+  finalState: RequestState | null,
+  now: number,
+): Promise<number> {
+  if (finalState === null) {
+    return executor.run(
+      "UPDATE requests SET state = 'pending', chunk_id = NULL WHERE job_id = ? AND chunk_id = ? AND state = 'queued'",
+      [jobId, chunkId],
+    );
+  }
+  return executor.run(
+    "UPDATE requests SET state = ?, finished_at = ? WHERE job_id = ? AND chunk_id = ? AND state = 'queued'",
+    [finalState, now, jobId, chunkId],
+  );
+}
+
+/** Ends every pending request of a job in `state` (a cancelled job, a deadline with `fail`). */
+export async function endPendingRequests(
+  executor: SqlExecutor,
+  jobId: string,
+  state: RequestState,
+  error: string | null,
+  now: number,
+): Promise<number> {
+  return executor.run(
+    "UPDATE requests SET state = ?, error = ?, finished_at = ? WHERE job_id = ? AND state = 'pending'",
+    [state, error, now, jobId],
+  );
+}
+
+/** Ledger totals of a job, to check against its results. */
+export async function ledgerTotals(executor: SqlExecutor, jobId: string) {
+  const row = await executor.get<{
+    rows: number;
+    cost: number | null;
+    realtime: number | null;
+    unpriced: number;
+  }>(
+    `SELECT COUNT(*) AS rows, SUM(cost_nanousd) AS cost, SUM(realtime_cost_nanousd) AS realtime,
+       SUM(CASE WHEN cost_nanousd IS NULL THEN 1 ELSE 0 END) AS unpriced
+     FROM ledger WHERE job_id = ?`,
+    [jobId],
+  );
+  return {
+    rows: Number(row?.rows ?? 0),
+    costNanoUsd: Number(row?.cost ?? 0),
+    realtimeCostNanoUsd: Number(row?.realtime ?? 0),
+    unpriced: Number(row?.unpriced ?? 0),
+  };
+}
+
+/**
+ * Counts one failed try for every request still queued in a chunk whose provider batch failed or
+ * was lost as a whole: back to `pending` while attempts remain (and `retry` allows), else
+ * `failed_retryable` with the batch's error.
+ */
+export async function failChunkRequests(
+  executor: SqlExecutor,
+  jobId: string,
+  chunkId: string,
+  error: string,
+  options: { retry: boolean; maxAttempts: number; now: number },
+): Promise<number> {
+  const retry = options.retry ? 1 : 0;
+  return executor.run(
+    `UPDATE requests SET
+       attempts = attempts + 1,
+       state = CASE WHEN ? = 1 AND attempts + 1 < ? THEN 'pending' ELSE 'failed_retryable' END,
+       chunk_id = CASE WHEN ? = 1 AND attempts + 1 < ? THEN NULL ELSE chunk_id END,
+       lane = 'batch', error = ?, finished_at = ?
+     WHERE job_id = ? AND chunk_id = ? AND state = 'queued'`,
+    [retry, options.maxAttempts, retry, options.maxAttempts, error, options.now, jobId, chunkId],
+  );
+}
