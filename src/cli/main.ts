@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { SpendwallError } from '../core/errors.js';
 import { registerEmulateCommand } from './commands/emulate.js';
+import { registerJobCommands } from './commands/jobs.js';
 import { registerRunCommand } from './commands/run.js';
 import { version } from './version.js';
 
@@ -14,6 +15,7 @@ const program = new Command()
   .exitOverride();
 
 registerRunCommand(program);
+registerJobCommands(program);
 registerEmulateCommand(program);
 
 try {

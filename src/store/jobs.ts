@@ -133,9 +133,10 @@ export async function getJob(executor: SqlExecutor, id: string): Promise<JobReco
 
 /** Jobs whose id starts with `prefix`, so users can type the first characters of an id. */
 export async function findJobsByPrefix(executor: SqlExecutor, prefix: string): Promise<JobRecord[]> {
+  // substr rather than LIKE: ids contain `_`, a LIKE wildcard.
   const rows = await executor.all<JobRow>(
-    'SELECT * FROM jobs WHERE id LIKE ? ORDER BY created_at DESC LIMIT 10',
-    [`${prefix.replace(/[%_]/g, '')}%`],
+    'SELECT * FROM jobs WHERE substr(id, 1, ?) = ? ORDER BY created_at DESC LIMIT 10',
+    [prefix.length, prefix],
   );
   return rows.map(fromRow);
 }

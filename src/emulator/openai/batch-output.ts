@@ -49,7 +49,7 @@ export class JsonlWriter {
     this.pending.push(line);
     this.pendingLength += line.length + 1;
     this.lineCount++;
-    if (this.pendingLength >= 1 << 20) this.flush();
+    if (this.pendingLength >= 1 << 16) this.flush();
   }
 
   /** Everything written so far, in pieces of about a megabyte. */

@@ -26,15 +26,14 @@ export class ChunkedBytes {
 
   /** The first offset ≥ `from` where `needle` starts, or -1. Finds needles that straddle chunks. */
   indexOf(needle: Buffer | number, from = 0): number {
-    const pattern = typeof needle === 'number' ? Buffer.from([needle]) : needle;
     if (from >= this.length) return -1;
     for (let index = this.chunkIndex(Math.max(0, from)); index < this.chunks.length; index++) {
       const chunk = this.chunks[index]!;
       const start = this.starts[index]!;
-      const found = chunk.indexOf(pattern, Math.max(0, from - start));
+      const found = chunk.indexOf(needle, Math.max(0, from - start));
       if (found >= 0) return start + found;
-      if (pattern.length > 1 && index + 1 < this.chunks.length) {
-        const straddle = this.straddleIndex(pattern, index, from);
+      if (typeof needle !== 'number' && needle.length > 1 && index + 1 < this.chunks.length) {
+        const straddle = this.straddleIndex(needle, index, from);
         if (straddle >= 0) return straddle;
       }
     }

@@ -61,3 +61,15 @@ describe('streamedBody', () => {
     expect(chunks).toBeLessThan(10);
   });
 });
+
+describe('streamedBody when the lines fail', () => {
+  it('passes the lines’ own error on instead of retrying the upload', async () => {
+    async function* failing() {
+      yield 'a';
+      throw new Error('the store went away');
+    }
+    const build = streamedBody(parts(failing()));
+    await expect(text(build())).rejects.toThrow('the store went away');
+    expect(() => build()).toThrow('the store went away');
+  });
+});

@@ -33,8 +33,11 @@ export function streamedBody(parts: StreamedBodyParts): () => ReadableStream<Uin
   let canStartOver = false;
   let generation = 0;
   let currentWasRead = false;
+  // Set when the lines themselves failed (a store read, say): no retry of the upload can help.
+  let sourceFailure: { error: unknown } | undefined;
 
   return () => {
+    if (sourceFailure) throw sourceFailure.error;
     if (generation > 0 && currentWasRead) {
       if (!canStartOver) {
         throw new ProviderError(
@@ -42,7 +45,8 @@ export function streamedBody(parts: StreamedBodyParts): () => ReadableStream<Uin
           { status: null, providerCode: 'upload_not_replayable', isRetryable: true, place: parts.place },
         );
       }
-      void iterator?.return?.();
+      // Finish the abandoned pass (a generator's `finally` runs); its failure changes nothing here.
+      Promise.resolve(iterator?.return?.()).catch(() => undefined);
       iterator = undefined;
     }
     generation++;
@@ -71,7 +75,13 @@ export function streamedBody(parts: StreamedBodyParts): () => ReadableStream<Uin
             canStartOver = iterator !== (lines as unknown);
           }
           while (stage === 'lines' && text.length < chunkCharacters) {
-            const next = await iterator.next();
+            let next: IteratorResult<string>;
+            try {
+              next = await iterator.next();
+            } catch (error) {
+              sourceFailure = { error };
+              throw error;
+            }
             if (next.done) {
               text += parts.suffix;
               stage = 'done';
