@@ -13,12 +13,11 @@ export function answeredLine(
   requestId: string,
   body: unknown,
 ) {
-  return JSON.stringify({
-    id,
-    custom_id: customId,
-    response: { status_code: statusCode, request_id: requestId, body },
-    error: null,
-  });
+  // Assembled by hand around the one stringify that matters: 50,000 wrapper objects are pure garbage.
+  return (
+    `{"id":"${id}","custom_id":${JSON.stringify(customId)},"response":{"status_code":${statusCode},` +
+    `"request_id":"${requestId}","body":${JSON.stringify(body)}},"error":null}`
+  );
 }
 
 const unrunMessages = {

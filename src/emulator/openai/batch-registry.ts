@@ -4,6 +4,9 @@ import type { BatchError, BatchInput } from './batch-input.js';
 import { type BatchRequest, type BatchSurroundings, OpenAIBatch } from './batch-lifecycle.js';
 import { type FileStore, fileStoreFor } from './file-store.js';
 
+/** Real milliseconds of batch work per background slice, short enough to keep requests snappy. */
+const backgroundSliceMs = 20;
+
 /** The organization every emulated key belongs to, named in OpenAI's enqueued-token message. */
 const organizationId = 'org-emulator';
 
@@ -17,6 +20,7 @@ export class BatchRegistry {
   /** Unfinished batches in creation order, the order they validate in. */
   private unfinished: OpenAIBatch[] = [];
   private readonly surroundings: BatchSurroundings;
+  private continuation: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly context: EmulatorContext,
@@ -29,7 +33,7 @@ export class BatchRegistry {
       tokensStillNeeded: (batch) =>
         this.unfinished.some((other) => other !== batch && other.model === batch.model && !other.validated),
     };
-    context.tickers.push(() => this.advanceAll());
+    context.tickers.push(() => this.backgroundTick());
   }
 
   create(request: BatchRequest, input: BatchInput): OpenAIBatch {
@@ -74,12 +78,38 @@ export class BatchRegistry {
     return { data: newestFirst.slice(start, start + limit), hasMore: start + limit < newestFirst.length };
   }
 
-  /** Moves every unfinished batch to the current emulated time. */
-  advanceAll(): void {
-    if (this.unfinished.length === 0) return;
+  /**
+   * Moves every unfinished batch to the current emulated time. With a budget (real milliseconds) it
+   * stops early and answers false when work is left.
+   */
+  advanceAll(budgetMs = Number.POSITIVE_INFINITY): boolean {
+    if (this.unfinished.length === 0) return true;
     const now = this.context.clock.now();
-    for (const batch of this.unfinished) batch.advance(now);
+    const deadline = performance.now() + budgetMs;
+    let caughtUp = true;
+    for (const batch of this.unfinished) {
+      // Batches validate in creation order, so a later one never runs ahead of an earlier one.
+      if (!batch.advance(now, deadline)) {
+        caughtUp = false;
+        break;
+      }
+    }
     this.unfinished = this.unfinished.filter((batch) => !batch.finished);
+    return caughtUp;
+  }
+
+  /**
+   * The ticker: a slice of work, continued on the next turn of the event loop while work is left,
+   * so webhooks fire without polling and requests are never held up for long.
+   */
+  private backgroundTick(): void {
+    if (this.advanceAll(backgroundSliceMs) || this.continuation) return;
+    this.continuation = setImmediate(() => {
+      this.continuation = undefined;
+      this.backgroundTick();
+    });
+    // A batch left half-run must not keep a finished test or program alive.
+    this.continuation.unref();
   }
 
   /**

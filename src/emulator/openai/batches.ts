@@ -64,6 +64,7 @@ export function registerOpenAIBatchRoutes(
   });
 
   defineRoute(app, context, faults, { family: 'openai', method: 'GET', path: '/v1/batches' }, (c) => {
+    registry.advanceAll();
     const limit = parseListLimit(c.req.query('limit'), { fallback: 20, maximum: 100 });
     if ('error' in limit) return openAIError(c, 400, limit.error);
     const page = registry.list(c.req.query('after'), limit.limit);
@@ -71,6 +72,8 @@ export function registerOpenAIBatchRoutes(
   });
 
   defineRoute(app, context, faults, { family: 'openai', method: 'GET', path: '/v1/batches/:id' }, (c) => {
+    // A read sees the batch exactly as it stands now (the background ticker may be mid-slice).
+    registry.advanceAll();
     const batch = registry.get(c.req.param('id') ?? '');
     return batch ? c.json(batchObject(batch)) : noSuchBatch(c);
   });
@@ -81,6 +84,7 @@ export function registerOpenAIBatchRoutes(
     faults,
     { family: 'openai', method: 'POST', path: '/v1/batches/:id/cancel' },
     (c) => {
+      registry.advanceAll();
       const batch = registry.get(c.req.param('id') ?? '');
       if (!batch) return noSuchBatch(c);
       const refusal = batch.cancel(context.clock.now());

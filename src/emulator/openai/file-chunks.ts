@@ -55,9 +55,11 @@ export class ChunkedBytes {
 
   /** The bytes in [start, end) decoded as UTF-8; copies only when the range straddles chunks. */
   text(start: number, end: number): string {
-    const pieces = this.slice(start, end);
-    if (pieces.length === 1) return pieces[0]!.toString('utf8');
-    return Buffer.concat(pieces).toString('utf8');
+    const index = this.chunkIndex(start);
+    const chunkStart = this.starts[index]!;
+    const chunk = this.chunks[index]!;
+    if (end - chunkStart <= chunk.length) return chunk.toString('utf8', start - chunkStart, end - chunkStart);
+    return Buffer.concat(this.slice(start, end)).toString('utf8');
   }
 
   private chunkIndex(offset: number): number {

@@ -1,0 +1,108 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
+import { createProvider } from '../providers/index.js';
+import type { ProviderAdapterV1, ProviderName } from '../providers/provider.js';
+import { openStore, type Store } from '../store/open-store.js';
+import type { EngineSettings } from './job-options.js';
+
+/**
+ * An engine under test: an in-process emulator as both providers, a fresh store, a temp folder,
+ * and engine settings that poll in milliseconds. Nothing here touches the network.
+ */
+export interface EngineHarness {
+  emulator: Emulator;
+  store: Store;
+  folder: string;
+  providers: Partial<Record<ProviderName, ProviderAdapterV1>>;
+  settings: Partial<EngineSettings>;
+  writeInput(name: string, lines: readonly unknown[]): string;
+  readResults(path: string): Array<Record<string, unknown>>;
+  dispose(): Promise<void>;
+}
+
+export const fastSettings: Partial<EngineSettings> = {
+  pollInitialMs: 5,
+  pollMaxMs: 20,
+  submitGraceMs: 0,
+  progressIntervalMs: 0,
+  leaseTtlMs: 5_000,
+};
+
+export async function createEngineHarness(
+  emulatorOptions: EmulatorOptions = { clock: { instant: true } },
+  store?: Store,
+): Promise<EngineHarness> {
+  const emulator = createEmulator(emulatorOptions);
+  const folder = mkdtempSync(join(tmpdir(), 'spendwall-engine-'));
+  const opened = store ?? (await openStore({ home: folder }));
+  const retryPolicy = { maxRetries: 6, initialDelayMs: 1, maxDelayMs: 5, sleep: async () => undefined };
+  const common = { apiKey: 'sk-test', fetch: emulator.fetch, retryPolicy };
+  return {
+    emulator,
+    store: opened,
+    folder,
+    providers: {
+      openai: createProvider('openai', { ...common, baseURL: 'http://emulator/v1' }),
+      anthropic: createProvider('anthropic', { ...common, baseURL: 'http://emulator' }),
+    },
+    settings: fastSettings,
+    writeInput(name, lines) {
+      const path = join(folder, name);
+      writeFileSync(
+        path,
+        lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n',
+      );
+      return path;
+    },
+    readResults(path) {
+      return readFileSync(path, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    },
+    async dispose() {
+      await opened.close().catch(() => undefined);
+      await emulator.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An OpenAI batch line asking gpt-4o-mini to classify ticket `index`. */
+export function chatLine(index: number, model = 'gpt-4o-mini') {
+  return {
+    custom_id: `ticket-${index}`,
+    method: 'POST',
+    url: '/v1/chat/completions',
+    body: {
+      model,
+      messages: [
+        { role: 'system', content: 'Classify the ticket: billing, account, shipping or other.' },
+        { role: 'user', content: `Ticket ${index}: my order ${index} has not arrived` },
+      ],
+      max_tokens: 16,
+    },
+  };
+}
+
+export function embeddingLine(index: number) {
+  return {
+    custom_id: `embed-${index}`,
+    method: 'POST',
+    url: '/v1/embeddings',
+    body: { model: 'text-embedding-3-small', input: `ticket ${index}` },
+  };
+}
+
+export function anthropicLine(index: number) {
+  return {
+    custom_id: `summary-${index}`,
+    params: {
+      model: 'claude-haiku-4-5-20251001',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: `Summarize ticket ${index} in one sentence.` }],
+    },
+  };
+}
