@@ -61,7 +61,16 @@ export interface JobSummary {
  * same call on the same input resumes the same job.
  */
 export async function runJob(options: RunJobOptions, dependencies: EngineDependencies): Promise<JobSummary> {
-  const now = dependencies.now ?? Date.now;
+  const { job, created } = await openJob(options, dependencies.store, dependencies.now ?? Date.now);
+  return driveJob(job, !created, dependencies);
+}
+
+/** Finds the job for these options and this input (creating it the first time). */
+export async function openJob(
+  options: RunJobOptions,
+  store: Store,
+  now: () => number = Date.now,
+): Promise<{ job: JobRecord; created: boolean }> {
   const inputPath = resolve(options.inputPath);
   const outputPath = resolve(options.outputPath);
   const fingerprint = await jobFingerprint(inputPath, {
@@ -69,7 +78,7 @@ export async function runJob(options: RunJobOptions, dependencies: EngineDepende
     provider: options.provider ?? null,
     endpoint: options.endpoint ?? null,
   });
-  const { job, created } = await findOrCreateJob(dependencies.store.driver, {
+  return findOrCreateJob(store.driver, {
     id: newId('job_'),
     fingerprint,
     workload: options.workload,
@@ -88,7 +97,6 @@ export async function runJob(options: RunJobOptions, dependencies: EngineDepende
     deadlineAt: now() + (options.deadlineMs ?? 24 * 3_600_000),
     now: now(),
   });
-  return driveJob(job, !created, dependencies);
 }
 
 /** Drives an existing job (a resumed run, or `spendwall cancel` finishing a cancellation). */

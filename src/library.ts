@@ -1,0 +1,180 @@
+import type { EngineSettings, RunJobOptions } from './batch/job-options.js';
+import type { JobProgress } from './batch/progress.js';
+import { driveJob, type JobSummary, openJob } from './batch/run-job.js';
+import { createEmulator, type Emulator } from './emulator/index.js';
+import { createProvider, providerNames, settingsFromEnvironment } from './providers/index.js';
+import type { ProviderAdapterV1, ProviderName } from './providers/provider.js';
+import { openStore, type Store } from './store/open-store.js';
+import { finalRequestStates, type StoredRequest } from './store/requests.js';
+
+export interface SpendwallOptions {
+  /** `postgres://…` or a SQLite file; default: `$SPENDWALL_HOME/spendwall.db`. */
+  database?: string;
+  /** Adapters to use; default: from OPENAI_API_KEY / ANTHROPIC_API_KEY (and their *_BASE_URL). */
+  providers?: Partial<Record<ProviderName, ProviderAdapterV1>>;
+  /** Run against a built-in emulator instead of the providers (a dry run). */
+  emulator?: boolean;
+  settings?: Partial<EngineSettings>;
+}
+
+/** One result, as results.jsonl has it, with the response body parsed. */
+export interface JobResult {
+  customId: string;
+  line: number;
+  status: StoredRequest['state'];
+  lane: string | null;
+  attempts: number;
+  statusCode: number | null;
+  response: unknown;
+  error: { code: string; message: string } | null;
+  costNanoUsd: number | null;
+}
+
+export interface JobHandle {
+  /** Resolves when every request has its result (or the job was cancelled). */
+  readonly done: Promise<JobSummary>;
+  /** The job's id, once its input has been fingerprinted. */
+  id(): Promise<string>;
+  /** Results as they become final (completion order), until the job is done. */
+  results(): AsyncIterable<JobResult>;
+}
+
+export interface Spendwall {
+  /** Starts (or resumes) a bulk job through the batch lane. */
+  submit(
+    options: RunJobOptions & { onProgress?: (progress: JobProgress) => void; signal?: AbortSignal },
+  ): JobHandle;
+  close(): Promise<void>;
+}
+
+/**
+ * The batch lane in process: the engine `spendwall run` uses, for TypeScript programs.
+ *
+ * ```ts
+ * const spendwall = await createSpendwall();
+ * const job = spendwall.submit({ inputPath: 'requests.jsonl', outputPath: 'results.jsonl', workload: 'nightly' });
+ * for await (const result of job.results()) console.log(result.customId, result.status);
+ * console.log(await job.done);
+ * await spendwall.close();
+ * ```
+ */
+export async function createSpendwall(options: SpendwallOptions = {}): Promise<Spendwall> {
+  let emulator: Emulator | undefined;
+  let providers = options.providers;
+  if (!providers && options.emulator) {
+    emulator = createEmulator({ clock: { scale: 3600 } });
+    const url = await emulator.listen(0);
+    providers = {
+      openai: createProvider('openai', { baseURL: `${url}/v1`, apiKey: 'sk-spendwall-emulator' }),
+      anthropic: createProvider('anthropic', { baseURL: url, apiKey: 'sk-spendwall-emulator' }),
+    };
+  }
+  if (!providers) {
+    providers = {};
+    for (const name of providerNames) {
+      const settings = settingsFromEnvironment(name);
+      if (settings) providers[name] = createProvider(name, settings);
+    }
+  }
+  const store: Store = await openStore({ databaseUrl: options.database });
+  const settings = {
+    ...(emulator ? { pollInitialMs: 200, pollMaxMs: 1000, submitGraceMs: 200 } : {}),
+    ...options.settings,
+  };
+  const running = new Set<Promise<unknown>>();
+
+  return {
+    submit(job) {
+      const { onProgress, signal, ...runOptions } = job;
+      const opened = openJob(runOptions, store);
+      const jobId = opened.then(({ job: record }) => record.id);
+      const done = opened.then(({ job: record, created }) =>
+        driveJob(record, !created, {
+          store,
+          providers: providers!,
+          settings,
+          ...(onProgress ? { onProgress } : {}),
+          ...(signal ? { signal } : {}),
+        }),
+      );
+      running.add(done.catch(() => undefined));
+      return {
+        done,
+        id: () => jobId,
+        results: () => streamResults(store, jobId, done, settings.pollInitialMs ?? 1000),
+      };
+    },
+    async close() {
+      await Promise.all(running);
+      await store.close();
+      await emulator?.close();
+    },
+  };
+}
+
+async function* streamResults(
+  store: Store,
+  jobIdPromise: Promise<string>,
+  done: Promise<JobSummary>,
+  pollMs: number,
+): AsyncGenerator<JobResult> {
+  const jobId = await jobIdPromise;
+  let finished = false;
+  const settle = () => {
+    finished = true;
+  };
+  done.then(settle, settle);
+  const columns =
+    'line, custom_id, state, lane, attempts, status_code, response, error, cost_nanousd, finished_at';
+  const final = `state IN (${finalRequestStates.map(() => '?').join(', ')})`;
+  const given = new Set<number>();
+  // While the job runs: results in the order they became final, (finished_at, line) as the cursor.
+  let cursor = { at: -1, line: 0 };
+  while (!finished) {
+    const rows = await store.driver.all<ResultRow>(
+      `SELECT ${columns} FROM requests WHERE job_id = ? AND ${final}
+         AND (finished_at > ? OR (finished_at = ? AND line > ?)) ORDER BY finished_at, line LIMIT 1000`,
+      [jobId, ...finalRequestStates, cursor.at, cursor.at, cursor.line],
+    );
+    for (const row of rows) {
+      cursor = { at: Number(row.finished_at), line: Number(row.line) };
+      given.add(Number(row.line));
+      yield toResult(row);
+    }
+    if (rows.length < 1000) {
+      await Promise.race([
+        done.catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, pollMs)),
+      ]);
+    }
+  }
+  await done;
+  // Once done, one pass in input order gives whatever the cursor passed over (two results stamped
+  // in the same millisecond by different transactions), so no result is ever missed.
+  let afterLine = 0;
+  for (;;) {
+    const rows = await store.driver.all<ResultRow>(
+      `SELECT ${columns} FROM requests WHERE job_id = ? AND ${final} AND line > ? ORDER BY line LIMIT 1000`,
+      [jobId, ...finalRequestStates, afterLine],
+    );
+    if (rows.length === 0) return;
+    for (const row of rows) if (!given.has(Number(row.line))) yield toResult(row);
+    afterLine = Number(rows.at(-1)!.line);
+  }
+}
+
+type ResultRow = StoredRequest & { finished_at: number };
+
+function toResult(row: ResultRow): JobResult {
+  return {
+    customId: row.custom_id,
+    line: Number(row.line),
+    status: row.state,
+    lane: row.lane,
+    attempts: Number(row.attempts),
+    statusCode: row.status_code,
+    response: row.response ? (JSON.parse(row.response) as unknown) : null,
+    error: row.error ? (JSON.parse(row.error) as JobResult['error']) : null,
+    costNanoUsd: row.cost_nanousd === null ? null : Number(row.cost_nanousd),
+  };
+}
