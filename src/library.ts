@@ -125,15 +125,16 @@ async function* streamResults(
   };
   done.then(settle, settle);
   const columns =
-    'line, custom_id, state, lane, attempts, status_code, response, error, cost_nanousd, finished_at';
-  const final = `state IN (${finalRequestStates.map(() => '?').join(', ')})`;
+    'r.line, r.custom_id, r.state, r.lane, r.attempts, r.status_code, p.body AS response, r.error, r.cost_nanousd, r.finished_at';
+  const from = 'requests r LEFT JOIN responses p ON p.job_id = r.job_id AND p.line = r.line';
+  const final = `r.state IN (${finalRequestStates.map(() => '?').join(', ')})`;
   const given = new Set<number>();
   // While the job runs: results in the order they became final, (finished_at, line) as the cursor.
   let cursor = { at: -1, line: 0 };
   while (!finished) {
     const rows = await store.driver.all<ResultRow>(
-      `SELECT ${columns} FROM requests WHERE job_id = ? AND ${final}
-         AND (finished_at > ? OR (finished_at = ? AND line > ?)) ORDER BY finished_at, line LIMIT 1000`,
+      `SELECT ${columns} FROM ${from} WHERE r.job_id = ? AND ${final}
+         AND (r.finished_at > ? OR (r.finished_at = ? AND r.line > ?)) ORDER BY r.finished_at, r.line LIMIT 1000`,
       [jobId, ...finalRequestStates, cursor.at, cursor.at, cursor.line],
     );
     for (const row of rows) {
@@ -154,7 +155,7 @@ async function* streamResults(
   let afterLine = 0;
   for (;;) {
     const rows = await store.driver.all<ResultRow>(
-      `SELECT ${columns} FROM requests WHERE job_id = ? AND ${final} AND line > ? ORDER BY line LIMIT 1000`,
+      `SELECT ${columns} FROM ${from} WHERE r.job_id = ? AND ${final} AND r.line > ? ORDER BY r.line LIMIT 1000`,
       [jobId, ...finalRequestStates, afterLine],
     );
     if (rows.length === 0) return;

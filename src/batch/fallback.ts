@@ -1,7 +1,7 @@
 import type { PriceBook } from '../prices/index.js';
 import type { ProviderAdapterV1, ProviderName, RequestResult } from '../providers/provider.js';
 import { applyOutcomes, endPendingRequests, type Outcome } from '../store/outcomes.js';
-import { requestsPage } from '../store/requests.js';
+import { pendingWithBodies } from '../store/requests.js';
 import type { SqlDriver } from '../store/sql.js';
 import { costsFor } from './costing.js';
 
@@ -21,7 +21,7 @@ export async function runPendingRealtime(
   let done = 0;
   let afterLine = 0;
   for (;;) {
-    const page = await requestsPage(driver, job.id, afterLine, concurrency * 4, 'pending');
+    const page = await pendingWithBodies(driver, job.id, afterLine, concurrency * 4);
     if (page.length === 0 || signal?.aborted) return done;
     afterLine = page.at(-1)!.line;
     let next = 0;

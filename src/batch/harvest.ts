@@ -7,7 +7,7 @@ import { costsFor } from './costing.js';
 import { parseProviderCustomId } from './pack.js';
 
 /** Results applied per transaction. */
-const resultsPerCommit = 1000;
+const resultsPerCommit = 5000;
 
 /** What the job wants done with requests that did not succeed in this batch. */
 export interface HarvestMode {
@@ -70,6 +70,9 @@ export async function harvestChunk(
   let applied = 0;
   const flush = async () => {
     const byOwner = new Map<ChunkRecord, Outcome[]>();
+    // Providers return lines in any order; applying them in line order touches each page of the
+    // requests table once per flush instead of at random.
+    pending.sort((a, b) => a.outcome.line - b.outcome.line);
     for (const { owner, outcome } of pending) {
       const list = byOwner.get(owner) ?? [];
       list.push(outcome);

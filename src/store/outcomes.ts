@@ -54,6 +54,7 @@ export async function applyOutcomes(
 ): Promise<number> {
   const ledgerRows: SqlValue[][] = [];
   const attemptRows: SqlValue[][] = [];
+  const responseRows: SqlValue[][] = [];
   let applied = 0;
   for (const outcome of outcomes) {
     const usage = outcome.usage;
@@ -64,7 +65,7 @@ export async function applyOutcomes(
          attempts = attempts + 1,
          state = CASE WHEN ? = 1 AND attempts + 1 < ? THEN 'pending' ELSE ? END,
          chunk_id = CASE WHEN ? = 1 AND attempts + 1 < ? THEN NULL ELSE chunk_id END,
-         lane = ?, status_code = ?, response = ?, error = ?,
+         lane = ?, status_code = ?, error = ?,
          input_tokens = ?, cached_input_tokens = ?, output_tokens = ?,
          cost_nanousd = ?, realtime_cost_nanousd = ?, finished_at = ?
        WHERE job_id = ? AND line = ? AND ${guard}
@@ -77,7 +78,6 @@ export async function applyOutcomes(
         maxAttempts,
         outcome.lane,
         outcome.statusCode,
-        outcome.response,
         outcome.error,
         usage?.inputTokens ?? null,
         usage?.cachedInputTokens ?? null,
@@ -94,6 +94,8 @@ export async function applyOutcomes(
     if (!row) continue;
     applied++;
     const attempt = Number(row.attempts);
+    // Only a final outcome's body is kept: it is what the results file shows.
+    if (row.state !== 'pending' && outcome.response !== null) responseRows.push([context.jobId, outcome.line, outcome.response]);
     attemptRows.push([
       context.jobId,
       outcome.line,
@@ -130,6 +132,7 @@ export async function applyOutcomes(
       ]);
     }
   }
+  await insertRows(executor, 'INSERT INTO responses (job_id, line, body)', 3, responseRows);
   await insertRows(
     executor,
     `INSERT INTO attempts (job_id, line, attempt, chunk_id, provider_batch_id, lane, outcome, status_code, error, finished_at)`,

@@ -67,19 +67,27 @@ export async function insertRequests(
         request.provider,
         request.endpoint,
         request.model,
-        request.body,
         Buffer.byteLength(request.body),
         request.estimatedTokens,
         'pending',
       );
     }
     const inserted = await executor.all<{ line: number }>(
-      `INSERT INTO requests (job_id, line, custom_id, provider, endpoint, model, body, body_bytes, estimated_tokens, state)
-       VALUES ${valuesPlaceholders(unique.length, 10)} ON CONFLICT DO NOTHING RETURNING line`,
+      `INSERT INTO requests (job_id, line, custom_id, provider, endpoint, model, body_bytes, estimated_tokens, state)
+       VALUES ${valuesPlaceholders(unique.length, 9)} ON CONFLICT DO NOTHING RETURNING line`,
       parameters,
     );
-    if (inserted.length === unique.length) continue;
     const insertedLines = new Set(inserted.map((row) => Number(row.line)));
+    const bodies: SqlValue[] = [];
+    for (const request of unique) if (insertedLines.has(request.line)) bodies.push(jobId, request.line, request.body);
+    if (bodies.length > 0) {
+      await executor.run(
+        `INSERT INTO request_bodies (job_id, line, body) VALUES ${valuesPlaceholders(bodies.length / 3, 3)}
+         ON CONFLICT DO NOTHING`,
+        bodies,
+      );
+    }
+    if (inserted.length === unique.length) continue;
     for (const request of unique) {
       if (insertedLines.has(request.line)) continue;
       const earlier = await executor.get<{ line: number }>(
@@ -208,8 +216,8 @@ export async function chunkRequestsPage(
   limit: number,
 ) {
   const rows = await executor.all<{ line: number; body: string; attempts: number }>(
-    `SELECT line, body, attempts FROM requests WHERE chunk_id = ? AND state = 'queued' AND line > ?
-     ORDER BY line LIMIT ?`,
+    `SELECT r.line, b.body, r.attempts FROM requests r JOIN request_bodies b ON b.job_id = r.job_id AND b.line = r.line
+     WHERE r.chunk_id = ? AND r.state = 'queued' AND r.line > ? ORDER BY r.line LIMIT ?`,
     [chunkId, afterLine, limit],
   );
   return rows.map((row) => ({ line: Number(row.line), body: row.body, attempts: Number(row.attempts) }));
@@ -221,7 +229,6 @@ export interface StoredRequest {
   provider: string;
   endpoint: string;
   model: string;
-  body: string;
   state: RequestState;
   attempts: number;
   chunk_id: string | null;
@@ -245,10 +252,31 @@ export async function requestsPage(
   state?: RequestState,
 ): Promise<StoredRequest[]> {
   const rows = await executor.all<StoredRequest>(
-    `SELECT line, custom_id, provider, endpoint, model, body, state, attempts, chunk_id, lane, status_code, response, error,
-       input_tokens, cached_input_tokens, output_tokens, cost_nanousd, realtime_cost_nanousd
-     FROM requests WHERE job_id = ? AND line > ? ${state ? 'AND state = ?' : ''} ORDER BY line LIMIT ?`,
+    `SELECT r.line, r.custom_id, r.provider, r.endpoint, r.model, r.state, r.attempts, r.chunk_id, r.lane,
+       r.status_code, p.body AS response, r.error, r.input_tokens, r.cached_input_tokens, r.output_tokens,
+       r.cost_nanousd, r.realtime_cost_nanousd
+     FROM requests r LEFT JOIN responses p ON p.job_id = r.job_id AND p.line = r.line
+     WHERE r.job_id = ? AND r.line > ? ${state ? 'AND r.state = ?' : ''} ORDER BY r.line LIMIT ?`,
     state ? [jobId, afterLine, state, limit] : [jobId, afterLine, limit],
+  );
+  for (const row of rows) row.line = Number(row.line);
+  return rows;
+}
+
+/** Pending requests with their bodies, for synchronous calls (the deadline fallback). */
+export async function pendingWithBodies(executor: SqlExecutor, jobId: string, afterLine: number, limit: number) {
+  const rows = await executor.all<{
+    line: number;
+    custom_id: string;
+    provider: string;
+    endpoint: string;
+    model: string;
+    body: string;
+  }>(
+    `SELECT r.line, r.custom_id, r.provider, r.endpoint, r.model, b.body
+     FROM requests r JOIN request_bodies b ON b.job_id = r.job_id AND b.line = r.line
+     WHERE r.job_id = ? AND r.state = 'pending' AND r.line > ? ORDER BY r.line LIMIT ?`,
+    [jobId, afterLine, limit],
   );
   for (const row of rows) row.line = Number(row.line);
   return rows;

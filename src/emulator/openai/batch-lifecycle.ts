@@ -70,7 +70,7 @@ export class OpenAIBatch {
   readonly model: string | null;
   readonly promptTokenBound: number;
   private exactPromptTokens: number | null = null;
-  /** The parsed lines, dropped once the batch ends so finished batches hold no request bodies. */
+  /** The file's lines, dropped once the batch ends so a finished batch holds no request data. */
   private input: BatchInput | null;
   private order: number[] = [];
   private processed = 0;

@@ -35,9 +35,13 @@ export function unrunLine(id: string, customId: string, code: keyof typeof unrun
 }
 
 /**
- * Collects JSONL text in megabyte chunks of bytes, so a 50,000-line output never exists as one
- * huge string next to its encoded copy.
+ * Collects JSONL as encoded pieces of about 64 KB. A 50,000-line output never exists as one huge
+ * string next to its encoded copy, and the line strings waiting for encoding die young: a megabyte
+ * of them lives long enough to reach V8's old generation, which raised the benchmark's peak RSS by
+ * some 60 MB.
  */
+const pieceLength = 64 * 1024;
+
 export class JsonlWriter {
   private readonly chunks: Buffer[] = [];
   private pending: string[] = [];
@@ -48,10 +52,10 @@ export class JsonlWriter {
     this.pending.push(line);
     this.pendingLength += line.length + 1;
     this.lineCount++;
-    if (this.pendingLength >= 1 << 16) this.flush();
+    if (this.pendingLength >= pieceLength) this.flush();
   }
 
-  /** Everything written so far, in pieces of about a megabyte. */
+  /** Everything written so far, in pieces. */
   pieces(): { content: Buffer[]; bytes: number } {
     this.flush();
     return { content: this.chunks.slice(), bytes: this.chunks.reduce((sum, chunk) => sum + chunk.length, 0) };

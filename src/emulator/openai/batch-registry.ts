@@ -4,8 +4,12 @@ import type { BatchError, BatchInput } from './batch-input.js';
 import { type BatchRequest, type BatchSurroundings, OpenAIBatch } from './batch-lifecycle.js';
 import { type FileStore, fileStoreFor } from './file-store.js';
 
-/** Real milliseconds of batch work per background slice, short enough to keep requests snappy. */
-const backgroundSliceMs = 20;
+/**
+ * Real milliseconds of batch work per tick: a few thousand lines, so `emulator.tick()` finishes any
+ * test-sized batch at once, while a 50,000-line batch never holds the event loop for seconds (long
+ * enough for kept-alive sockets to time out under a waiting client).
+ */
+const backgroundSliceMs = 250;
 
 /** The organization every emulated key belongs to, named in OpenAI's enqueued-token message. */
 const organizationId = 'org-emulator';

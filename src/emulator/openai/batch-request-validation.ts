@@ -20,10 +20,11 @@ const maxMetadataPairs = 16;
 const maxMetadataKeyLength = 64;
 const maxMetadataValueLength = 512;
 
+/** The known parameters; each is checked below with OpenAI's own message, so here only unknown keys fail. */
 const createBatchSchema = z.strictObject({
-  input_file_id: z.unknown(),
-  endpoint: z.unknown(),
-  completion_window: z.unknown(),
+  input_file_id: z.unknown().optional(),
+  endpoint: z.unknown().optional(),
+  completion_window: z.unknown().optional(),
   metadata: z.unknown().optional(),
   output_expires_after: z.unknown().optional(),
 });

@@ -85,7 +85,6 @@ export function registerOpenAIFileRoutes(
       return c.body(contentStream(file.content), 200, {
         'content-type': 'application/octet-stream',
         'content-length': String(file.bytes),
-        'content-disposition': `attachment; filename="${file.filename}"`,
       });
     },
   );

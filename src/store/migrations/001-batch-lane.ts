@@ -65,7 +65,6 @@ export const batchLaneMigration = {
       provider TEXT NOT NULL,
       endpoint TEXT NOT NULL,
       model TEXT NOT NULL,
-      body TEXT NOT NULL,
       body_bytes INTEGER NOT NULL,
       estimated_tokens INTEGER NOT NULL,
       state TEXT NOT NULL,
@@ -73,7 +72,6 @@ export const batchLaneMigration = {
       chunk_id TEXT,
       lane TEXT,
       status_code INTEGER,
-      response TEXT,
       error TEXT,
       input_tokens INTEGER,
       cached_input_tokens INTEGER,
@@ -84,8 +82,26 @@ export const batchLaneMigration = {
       PRIMARY KEY (job_id, line),
       UNIQUE (job_id, custom_id)
     )`,
-    'CREATE INDEX requests_to_pack ON requests (job_id, state, provider, endpoint, model, line)',
+    // Only waiting requests are packed: a partial index stays small and is not touched by results.
+    `CREATE INDEX requests_to_pack ON requests (job_id, provider, endpoint, model, line) WHERE state = 'pending'`,
+    'CREATE INDEX requests_by_state ON requests (job_id, state)',
+    // Bodies are written once and read when a batch is built: kept apart, they do not make every
+    // state change rewrite them (request rows stay small, so updates touch few pages).
+    `CREATE TABLE request_bodies (
+      job_id TEXT NOT NULL,
+      line BIGINT NOT NULL,
+      body TEXT NOT NULL,
+      PRIMARY KEY (job_id, line)
+    )`,
     'CREATE INDEX requests_by_chunk ON requests (chunk_id)',
+    // Response bodies are the bulk of a job's data and are written once, when a request ends: an
+    // append-only table keeps those writes sequential instead of growing request rows in place.
+    `CREATE TABLE responses (
+      job_id TEXT NOT NULL,
+      line BIGINT NOT NULL,
+      body TEXT NOT NULL
+    )`,
+    'CREATE UNIQUE INDEX responses_by_line ON responses (job_id, line)',
     `CREATE TABLE rejects (
       job_id TEXT NOT NULL REFERENCES jobs(id),
       line BIGINT NOT NULL,
