@@ -35,11 +35,16 @@ export function generateReply(input: unknown, seed: number, maxTokens?: number |
   let truncated = false;
   if (maxTokens != null && tokens > maxTokens) {
     truncated = true;
-    while (words.length > 0 && tokens > maxTokens) {
-      words.pop();
-      text = capitalize(words.join(' '));
-      tokens = countTextTokens(text);
+    // The longest prefix of words that fits: a binary search tokenizes O(log n) times, not n.
+    let fits = 0;
+    let tooMany = words.length;
+    while (tooMany - fits > 1) {
+      const middle = (fits + tooMany) >> 1;
+      if (countTextTokens(capitalize(words.slice(0, middle).join(' '))) <= maxTokens) fits = middle;
+      else tooMany = middle;
     }
+    text = capitalize(words.slice(0, fits).join(' '));
+    tokens = countTextTokens(text);
   }
   return { text, tokens, truncated };
 }
