@@ -39,8 +39,14 @@ function writeInput(path: string, count: number): void {
         body: {
           model: 'gpt-4o-mini',
           messages: [
-            { role: 'system', content: 'Classify the support ticket as billing, account, shipping, product or other.' },
-            { role: 'user', content: `Ticket ${index}: my order number ${index * 7} arrived damaged and I want a refund.` },
+            {
+              role: 'system',
+              content: 'Classify the support ticket as billing, account, shipping, product or other.',
+            },
+            {
+              role: 'user',
+              content: `Ticket ${index}: my order number ${index * 7} arrived damaged and I want a refund.`,
+            },
           ],
           max_tokens: 8,
         },
@@ -50,7 +56,12 @@ function writeInput(path: string, count: number): void {
   writeFileSync(path, lines.join('\n') + '\n');
 }
 
-async function measure(args: string[], environment: Record<string, string>, folder: string, name: string): Promise<Usage> {
+async function measure(
+  args: string[],
+  environment: Record<string, string>,
+  folder: string,
+  name: string,
+): Promise<Usage> {
   const usageFile = join(folder, `${name}.usage.json`);
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', usagePreload, ...args], {
@@ -100,7 +111,17 @@ try {
       `baseline-${size}`,
     );
     const runner = await measure(
-      [cli, 'run', input, '-o', join(folder, `results-${size}.jsonl`), '--workload', 'bench', '--poll-interval', '200'],
+      [
+        cli,
+        'run',
+        input,
+        '-o',
+        join(folder, `results-${size}.jsonl`),
+        '--workload',
+        'bench',
+        '--poll-interval',
+        '200',
+      ],
       {
         OPENAI_API_KEY: 'sk-bench',
         OPENAI_BASE_URL: `${emulator.url}/v1`,
@@ -109,7 +130,9 @@ try {
       folder,
       `runner-${size}`,
     );
-    const results = readFileSync(join(folder, `results-${size}.jsonl`), 'utf8').split('\n').filter(Boolean).length;
+    const results = readFileSync(join(folder, `results-${size}.jsonl`), 'utf8')
+      .split('\n')
+      .filter(Boolean).length;
     if (results !== size) throw new Error(`expected ${size} results, got ${results}`);
     rows.push({ size, baseline, runner });
   }
@@ -119,7 +142,9 @@ try {
 }
 
 console.log('\nbatch lane: spendwall run against the emulator in its own process (instant clock), SQLite\n');
-console.log('requests    baseline CPU ms  runner CPU ms   CPU ratio  baseline RSS MB  runner RSS MB  runner wall s');
+console.log(
+  'requests    baseline CPU ms  runner CPU ms   CPU ratio  baseline RSS MB  runner RSS MB  runner wall s',
+);
 for (const { size, baseline, runner } of rows) {
   console.log(
     `${String(size).padStart(8)}  ${format(baseline.cpuMs)}        ${format(runner.cpuMs)}       ${format(runner.cpuMs / baseline.cpuMs, 2)}×  ${format(baseline.maxRssMb)}         ${format(runner.maxRssMb)}       ${format(runner.wallMs / 1000, 1)}`,

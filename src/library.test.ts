@@ -11,7 +11,10 @@ afterEach(async () => {
 
 describe('createSpendwall', () => {
   it('submits a job, streams every result once as it becomes final, and resolves with the summary', async () => {
-    harness = await createEngineHarness({ clock: { instant: true }, faults: { batches: { lineRetryable: 0.2 } } });
+    harness = await createEngineHarness({
+      clock: { instant: true },
+      faults: { batches: { lineRetryable: 0.2 } },
+    });
     const spendwall = await createSpendwall({
       database: join(harness.folder, 'library.db'),
       providers: harness.providers,

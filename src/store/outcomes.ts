@@ -95,7 +95,8 @@ export async function applyOutcomes(
     applied++;
     const attempt = Number(row.attempts);
     // Only a final outcome's body is kept: it is what the results file shows.
-    if (row.state !== 'pending' && outcome.response !== null) responseRows.push([context.jobId, outcome.line, outcome.response]);
+    if (row.state !== 'pending' && outcome.response !== null)
+      responseRows.push([context.jobId, outcome.line, outcome.response]);
     attemptRows.push([
       context.jobId,
       outcome.line,

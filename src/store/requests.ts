@@ -79,7 +79,8 @@ export async function insertRequests(
     );
     const insertedLines = new Set(inserted.map((row) => Number(row.line)));
     const bodies: SqlValue[] = [];
-    for (const request of unique) if (insertedLines.has(request.line)) bodies.push(jobId, request.line, request.body);
+    for (const request of unique)
+      if (insertedLines.has(request.line)) bodies.push(jobId, request.line, request.body);
     if (bodies.length > 0) {
       await executor.run(
         `INSERT INTO request_bodies (job_id, line, body) VALUES ${valuesPlaceholders(bodies.length / 3, 3)}
@@ -264,7 +265,12 @@ export async function requestsPage(
 }
 
 /** Pending requests with their bodies, for synchronous calls (the deadline fallback). */
-export async function pendingWithBodies(executor: SqlExecutor, jobId: string, afterLine: number, limit: number) {
+export async function pendingWithBodies(
+  executor: SqlExecutor,
+  jobId: string,
+  afterLine: number,
+  limit: number,
+) {
   const rows = await executor.all<{
     line: number;
     custom_id: string;

@@ -6,6 +6,11 @@ import type { ChunkedBytes } from './file-chunks.js';
  * must be a JSON request `{custom_id, method, url, body}` for the batch's endpoint, custom_ids are
  * unique, and one model serves the whole file. Problems are reported as OpenAI's `BatchError`s, with
  * the (1-based) line they are on.
+ *
+ * OpenAI documents the shape but not the list of codes. `invalid_json_line`, `invalid_url` (whose
+ * message OpenAI's Batch FAQ quotes), `duplicate_custom_id` and `mismatched_model` follow answers
+ * seen from OpenAI and from the providers that mirror its wording; `empty_file`, `too_many_tasks`
+ * and `file_too_large` are the best names known for the whole-file failures.
  */
 
 export interface BatchError {

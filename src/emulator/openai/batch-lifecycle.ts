@@ -1,4 +1,4 @@
-import { seededRandom, shuffled } from '../../core/random.js';
+import { randomToken, seededRandom, shuffled } from '../../core/random.js';
 import type { EmulatorContext } from '../context.js';
 import { BatchExecution } from './batch-execution.js';
 import type { BatchFaultPlan } from './batch-faults.js';
@@ -251,8 +251,10 @@ export class OpenAIBatch {
     if (this.surroundings.tokensStillNeeded(this)) this.promptTokens();
     this.input = null;
     this.order = [];
-    this.surroundings.context.webhooks.send({
-      id: this.surroundings.context.ids.next('evt_', 32),
+    const { options, webhooks } = this.surroundings.context;
+    webhooks.send({
+      // Drawn from the batch's own stream: the background ticker's timing must not change the id.
+      id: `evt_${randomToken(seededRandom(`batch-event:${options.seed}:${this.id}`), 32)}`,
       object: 'event',
       type: `batch.${status}`,
       created_at: Math.floor(at / 1000),
@@ -267,7 +269,7 @@ export class OpenAIBatch {
     const file = this.surroundings.files.add({
       purpose: 'batch_output',
       filename: `${this.id}_${kind}.jsonl`,
-      ...writer.pieces(),
+      ...writer.content(),
       createdAt,
       expiresAt: createdAt + lifetime,
     });

@@ -6,6 +6,8 @@ export type UploadCheck =
   | Pick<StoredFile, 'purpose' | 'filename' | 'content' | 'bytes' | 'expiresAt'>
   | { error: OpenAIErrorFields };
 
+const smallFileBytes = 1024 * 1024;
+
 /** OpenAI's bounds on `expires_after.seconds`: one hour to thirty days. */
 const minimumLifetimeSeconds = 3600;
 const maximumLifetimeSeconds = 2_592_000;
@@ -48,7 +50,9 @@ export function checkUpload(parts: MultipartPart[], nowSeconds: number): UploadC
   return {
     purpose: purpose as StoredFile['purpose'],
     filename,
-    content: file.data,
+    // A small upload is copied out of the socket's read buffers, which it would otherwise keep alive
+    // (64 KB each); a large one fills them, and copying it would double its memory while it arrives.
+    content: file.bytes <= smallFileBytes ? [Buffer.concat(file.data, file.bytes)] : file.data,
     bytes: file.bytes,
     expiresAt: seconds === undefined ? null : nowSeconds + seconds,
   };
