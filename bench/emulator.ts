@@ -166,7 +166,7 @@ function median(results: PhaseResult[]): PhaseResult {
 
 /** Runs one phase in a child process and returns what it measured. */
 async function runPhase(phase: 'baseline' | 'emulator', input: string, output: string): Promise<PhaseResult> {
-  const child = fork(fileURLToPath(import.meta.url), [phase, input, output], { stdio: 'inherit' });
+  const child = fork(fileURLToPath(import.meta.url), [phase, input, output], { stdio: 'inherit', execArgv: [...process.execArgv, ...(process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : [])] });
   const [message] = (await once(child, 'message')) as [PhaseResult];
   await once(child, 'exit');
   return message;

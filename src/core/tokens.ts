@@ -6,8 +6,27 @@ import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
  * estimates, and the emulator uses it for both providers' `usage`.
  */
 export function countTextTokens(text: string): number {
-  return text.length === 0 ? 0 : countO200k(text);
+  if (text.length < minCachedLength) return text.length === 0 ? 0 : countO200k(text);
+  if (text.length > maxCachedLength) return countO200k(text);
+  let count = cachedCounts.get(text);
+  if (count === undefined) {
+    count = countO200k(text);
+    // Clearing rather than evicting one by one: unique texts cost one clear per `maxCachedTexts`.
+    if (cachedCounts.size >= maxCachedTexts) cachedCounts.clear();
+    cachedCounts.set(text, count);
+  }
+  return count;
 }
+
+/**
+ * Batch files repeat the same instructions on every line, and tokenizing is most of the cost of
+ * reading (or, in the emulator, answering) a line, so texts are counted once. Very short texts are
+ * cheaper to count than to look up; the caps bound the cache to a few megabytes.
+ */
+const minCachedLength = 32;
+const maxCachedLength = 16 * 1024;
+const maxCachedTexts = 1024;
+const cachedCounts = new Map<string, number>();
 
 /** The text of a message `content` that is a string or a list of typed parts. */
 export function contentText(content: unknown): string {

@@ -21,7 +21,13 @@ export interface GeneratedText {
   truncated: boolean;
 }
 
-/** A reply of 8 to 64 tokens derived from `input`, cut to `maxTokens` when that is smaller. */
+/**
+ * A reply of 8 to 48 words derived from `input`, cut to `maxTokens` when that is smaller.
+ *
+ * Tokens are counted per word, exactly: the tokenizer splits text into pieces before encoding
+ * (`Word`, ` word`, `.` here) and encodes each piece on its own, so a text's count is the sum of
+ * its pieces' counts, and each vocabulary word is counted once.
+ */
 export function generateReply(input: unknown, seed: number, maxTokens?: number | null): GeneratedText {
   const bytes = digest([seed, input]);
   const random = seededRandom(bytes.readUInt32LE(0));
@@ -30,23 +36,31 @@ export function generateReply(input: unknown, seed: number, maxTokens?: number |
   for (let index = 0; index < targetWords; index++) {
     words.push(vocabulary[Math.floor(random() * vocabulary.length)]!);
   }
-  let text = capitalize(words.join(' ')) + '.';
-  let tokens = countTextTokens(text);
-  let truncated = false;
-  if (maxTokens != null && tokens > maxTokens) {
-    truncated = true;
-    // The longest prefix of words that fits: a binary search tokenizes O(log n) times, not n.
-    let fits = 0;
-    let tooMany = words.length;
-    while (tooMany - fits > 1) {
-      const middle = (fits + tooMany) >> 1;
-      if (countTextTokens(capitalize(words.slice(0, middle).join(' '))) <= maxTokens) fits = middle;
-      else tooMany = middle;
-    }
-    text = capitalize(words.slice(0, fits).join(' '));
-    tokens = countTextTokens(text);
+  const limit = maxTokens ?? Number.POSITIVE_INFINITY;
+  let tokens = 0;
+  let kept = 0;
+  for (const word of words) {
+    const cost = kept === 0 ? pieceTokens(capitalize(word)) : pieceTokens(` ${word}`);
+    if (tokens + cost > limit) break;
+    tokens += cost;
+    kept++;
   }
-  return { text, tokens, truncated };
+  const period = pieceTokens('.');
+  const truncated = kept < words.length || tokens + period > limit;
+  const body = capitalize(words.slice(0, kept).join(' '));
+  if (truncated) return { text: body, tokens, truncated };
+  return { text: `${body}.`, tokens: tokens + period, truncated };
+}
+
+const pieceCounts = new Map<string, number>();
+
+function pieceTokens(piece: string): number {
+  let count = pieceCounts.get(piece);
+  if (count === undefined) {
+    count = countTextTokens(piece);
+    pieceCounts.set(piece, count);
+  }
+  return count;
 }
 
 /** Splits text into stream deltas of a word or two, keeping every character. */

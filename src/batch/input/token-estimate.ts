@@ -1,4 +1,4 @@
-import { contentText, countTextTokens } from '../../core/tokens.js';
+import { contentText, countChatPromptTokens, countTextTokens } from '../../core/tokens.js';
 import type { InputEndpoint } from './types.js';
 
 /**
@@ -26,40 +26,12 @@ export function estimateInputTokens(endpoint: InputEndpoint, body: Record<string
 
 type MessageList = ReadonlyArray<{ content?: unknown; name?: unknown }>;
 
-/**
- * countChatPromptTokens from core/tokens.ts, counted through the text cache below: same framing
- * (3 per message, 1 more for a name, 3 to prime the reply), checked equal by the tests.
- */
 function chatPromptTokens(messages: MessageList): number {
-  let total = 3;
-  for (const message of messages) {
-    total += 3 + textTokens(contentText(message.content));
-    if (typeof message.name === 'string') total += 1 + countTextTokens(message.name);
-  }
-  return total;
+  return countChatPromptTokens(messages);
 }
 
-/**
- * A batch file usually repeats the same long instructions on every line, and tokenizing is most
- * of the cost of reading a line, so long texts are counted once. Short texts are cheaper to count
- * than to look up; the length cap and the entry cap bound the cache's memory to a few megabytes.
- */
-const minCachedLength = 256;
-const maxCachedLength = 16 * 1024;
-const maxCachedTexts = 256;
-const cachedCounts = new Map<string, number>();
-
 function textTokens(value: unknown): number {
-  if (typeof value !== 'string') return 0;
-  if (value.length < minCachedLength || value.length > maxCachedLength) return countTextTokens(value);
-  let count = cachedCounts.get(value);
-  if (count === undefined) {
-    count = countTextTokens(value);
-    // Clearing rather than evicting one by one: a file of unique long texts then costs one clear per 256 lines.
-    if (cachedCounts.size >= maxCachedTexts) cachedCounts.clear();
-    cachedCounts.set(value, count);
-  }
-  return count;
+  return typeof value === 'string' ? countTextTokens(value) : 0;
 }
 
 /** Responses input: a string, or items that are messages (with `content`) or tool outputs. */
