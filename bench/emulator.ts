@@ -10,13 +10,12 @@
  * Run: npx tsx bench/emulator.ts [lines] [rounds]
  * Targets: emulator wall time ≤ 5× baseline, emulator peak RSS ≤ 300 MB.
  */
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 interface PhaseResult {
@@ -33,6 +32,7 @@ interface PhaseResult {
   steps: Record<string, number>;
 }
 
+const phases = fileURLToPath(new URL('support/emulator-phases.mjs', import.meta.url));
 const maxWallRatio = 5;
 const maxPeakRssMb = 300;
 
@@ -70,94 +70,6 @@ async function writeInput(path: string, lines: number): Promise<void> {
   await once(out, 'finish');
 }
 
-/** Samples RSS every 20 ms; `maxRSS` alone would also do, the samples guard against its granularity. */
-function rssSampler(): () => number {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 20);
-  return () => {
-    clearInterval(timer);
-    return Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024) / 1024 / 1024;
-  };
-}
-
-async function baseline(input: string, output: string): Promise<PhaseResult> {
-  const idleRssMb = process.memoryUsage().rss / 1024 / 1024;
-  const peak = rssSampler();
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  const out = createWriteStream(output);
-  let lines = 0;
-  for await (const line of createInterface({
-    input: createReadStream(input),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  })) {
-    if (!line) continue;
-    if (!out.write(JSON.stringify(JSON.parse(line)) + '\n')) await once(out, 'drain');
-    lines++;
-  }
-  out.end();
-  await once(out, 'finish');
-  const wallMs = performance.now() - started;
-  return { wallMs, cpuMs: cpuMilliseconds(cpu), peakRssMb: peak(), idleRssMb, lines, steps: {} };
-}
-
-async function emulated(input: string, output: string): Promise<PhaseResult> {
-  // Loaded here, not at the top, so the baseline process carries none of it.
-  const { default: OpenAI } = await import('openai');
-  const { createEmulator } = await import('../src/emulator/index.js');
-  const emulator = createEmulator({ clock: { instant: true } });
-  const url = await emulator.listen(0, '127.0.0.1');
-  const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'sk-bench', maxRetries: 0, timeout: 600_000 });
-  const idleRssMb = process.memoryUsage().rss / 1024 / 1024;
-  const peak = rssSampler();
-  const steps: Record<string, number> = {};
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  let lap = started;
-  const step = (name: string) => {
-    const now = performance.now();
-    steps[name] = now - lap;
-    lap = now;
-  };
-
-  const file = await client.files.create({ file: createReadStream(input), purpose: 'batch' });
-  step('upload');
-  let batch = await client.batches.create({
-    input_file_id: file.id,
-    endpoint: '/v1/chat/completions',
-    completion_window: '24h',
-  });
-  step('create');
-  while (!['completed', 'failed', 'expired', 'cancelled'].includes(batch.status)) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    batch = await client.batches.retrieve(batch.id);
-  }
-  step('run');
-  if (batch.status !== 'completed' || !batch.output_file_id) {
-    throw new Error(`the batch ended ${batch.status}: ${JSON.stringify(batch.errors)}`);
-  }
-  const content = await client.files.content(batch.output_file_id);
-  const out = createWriteStream(output);
-  for await (const chunk of content.body as unknown as AsyncIterable<Uint8Array>) {
-    if (!out.write(chunk)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-  step('download');
-  const wallMs = performance.now() - started;
-  const cpuMs = cpuMilliseconds(cpu);
-
-  await emulator.close();
-  return { wallMs, cpuMs, peakRssMb: peak(), idleRssMb, lines: batch.request_counts?.completed ?? 0, steps };
-}
-
-function cpuMilliseconds(since: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(since);
-  return (used.user + used.system) / 1000;
-}
-
 /** The run with the median wall time. */
 function median(results: PhaseResult[]): PhaseResult {
   const sorted = results.slice().sort((a, b) => a.wallMs - b.wallMs);
@@ -166,20 +78,22 @@ function median(results: PhaseResult[]): PhaseResult {
 
 /** Runs one phase in a child process and returns what it measured. */
 async function runPhase(phase: 'baseline' | 'emulator', input: string, output: string): Promise<PhaseResult> {
-  const child = fork(fileURLToPath(import.meta.url), [phase, input, output], { stdio: 'inherit', execArgv: [...process.execArgv, ...(process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : [])] });
+  const profile = process.env['BENCH_CPU_PROF'];
+  const child = fork(phases, [phase, input, output], {
+    stdio: 'inherit',
+    execArgv: profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
+  });
   const [message] = (await once(child, 'message')) as [PhaseResult];
   await once(child, 'exit');
   return message;
 }
 
 async function main(): Promise<void> {
-  const [phase, input, output] = process.argv.slice(2);
-  if ((phase === 'baseline' || phase === 'emulator') && input && output) {
-    const result = phase === 'baseline' ? await baseline(input, output) : await emulated(input, output);
-    process.send?.(result);
-    return;
-  }
-
+  const [phase, input] = process.argv.slice(2);
+  execFileSync('npm', ['run', 'build', '--silent'], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    stdio: 'inherit',
+  });
   const lineCount = Number(phase ?? 50_000);
   const rounds = Number(input ?? 3);
   const directory = await mkdtemp(join(tmpdir(), 'spendwall-bench-'));
