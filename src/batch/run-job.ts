@@ -137,6 +137,7 @@ export async function driveJob(
       await driver.run("UPDATE jobs SET state = 'running' WHERE id = ? AND state = 'ingesting'", [job.id]);
     }
     doneAtStart = finishedCount(await countRequestStates(driver, job.id));
+    await failUnconfiguredProviders(driver, job.id, dependencies.providers, now);
 
     for (;;) {
       if (dependencies.signal?.aborted)
@@ -162,27 +163,6 @@ export async function driveJob(
         cancel: cancelling || fallback,
       };
       let progressed = false;
-
-      // Requests whose provider has no adapter cannot run: they end failed, saying why.
-      const missing = await driver.all<{ provider: string }>(
-        "SELECT DISTINCT provider FROM requests WHERE job_id = ? AND state = 'pending'",
-        [job.id],
-      );
-      for (const { provider } of missing) {
-        if (dependencies.providers[provider as ProviderName]) continue;
-        await driver.run(
-          "UPDATE requests SET state = 'failed_invalid', error = ?, finished_at = ? WHERE job_id = ? AND state = 'pending' AND provider = ?",
-          [
-            JSON.stringify({
-              code: 'provider_not_configured',
-              message: `no ${provider} provider is configured`,
-            }),
-            now(),
-            job.id,
-            provider,
-          ],
-        );
-      }
 
       if (cancelling || fallback) {
         if (cancelling) {
@@ -237,9 +217,8 @@ export async function driveJob(
         if (result === 'harvested' || result === 'lost') progressed = true;
       }
 
-      const counts = await countRequestStates(driver, job.id);
       const open = await chunksInStates(driver, job.id, ['planned', 'submitting', 'submitted']);
-      if (counts.pending === 0 && counts.queued === 0 && open.length === 0) {
+      if (open.length === 0 && !(await hasUnfinishedRequests(driver, job.id))) {
         await setJobState(driver, job.id, cancelling ? 'cancelled' : 'completed', now());
         break;
       }
@@ -257,6 +236,40 @@ export async function driveJob(
   } finally {
     await lease.release();
   }
+}
+
+/** Requests whose provider has no adapter cannot run: they end failed, saying why. */
+async function failUnconfiguredProviders(
+  driver: Store['driver'],
+  jobId: string,
+  providers: EngineDependencies['providers'],
+  now: () => number,
+): Promise<void> {
+  const needed = await driver.all<{ provider: string }>(
+    "SELECT DISTINCT provider FROM requests WHERE job_id = ? AND state = 'pending'",
+    [jobId],
+  );
+  for (const { provider } of needed) {
+    if (providers[provider as ProviderName]) continue;
+    await driver.run(
+      "UPDATE requests SET state = 'failed_invalid', error = ?, finished_at = ? WHERE job_id = ? AND state = 'pending' AND provider = ?",
+      [
+        JSON.stringify({ code: 'provider_not_configured', message: `no ${provider} provider is configured` }),
+        now(),
+        jobId,
+        provider,
+      ],
+    );
+  }
+}
+
+/** Whether any request still waits (pending or in a provider batch): an index probe, not a count. */
+async function hasUnfinishedRequests(driver: Store['driver'], jobId: string): Promise<boolean> {
+  const row = await driver.get(
+    "SELECT 1 AS waiting FROM requests WHERE job_id = ? AND state IN ('pending', 'queued') LIMIT 1",
+    [jobId],
+  );
+  return row !== undefined;
 }
 
 /** Sleeps until the earliest chunk is due, within bounds, so an idle runner costs nothing. */

@@ -93,7 +93,7 @@ export const batchLaneMigration = {
       body TEXT NOT NULL,
       PRIMARY KEY (job_id, line)
     )`,
-    'CREATE INDEX requests_by_chunk ON requests (chunk_id)',
+    'CREATE INDEX requests_by_chunk ON requests (chunk_id, line)',
     // Response bodies are the bulk of a job's data and are written once, when a request ends: an
     // append-only table keeps those writes sequential instead of growing request rows in place.
     `CREATE TABLE responses (
