@@ -1,6 +1,6 @@
 import { costOf, type PriceBook } from '../prices/index.js';
-import type { Usage } from '../providers/provider.js';
-import type { Lane } from '../store/outcomes.js';
+import type { RequestResult, Usage } from '../providers/provider.js';
+import type { Lane, Outcome } from '../store/outcomes.js';
 
 export interface Costs {
   /** What was paid in the lane that ran; null when the price is unknown. */
@@ -24,4 +24,45 @@ export function costsFor(
   const flex = costOf(price, usage, 'flex');
   const paid = lane === 'batch' ? batch : lane === 'flex' ? flex : realtime;
   return { paid, realtime, batch, flex };
+}
+
+/**
+ * The store's record of one finished try: the provider's result, priced in every lane (only a
+ * success is billed), with where it ran.
+ */
+export function outcomeOf(
+  result: RequestResult,
+  prices: PriceBook,
+  where: {
+    line: number;
+    provider: string;
+    model: string;
+    lane: Lane;
+    chunkId: string | null;
+    providerBatchId: string | null;
+    retry: boolean;
+    deadlineFallback: boolean;
+  },
+): Outcome {
+  const costs =
+    result.outcome === 'succeeded' && result.usage
+      ? costsFor(prices, where.provider, where.model, result.usage, where.lane)
+      : { paid: null, realtime: null, batch: null, flex: null };
+  return {
+    line: where.line,
+    chunkId: where.chunkId,
+    providerBatchId: where.providerBatchId,
+    lane: where.lane,
+    outcome: result.outcome,
+    retry: where.retry,
+    statusCode: result.statusCode,
+    response: result.body,
+    error: result.error ? JSON.stringify(result.error) : null,
+    usage: result.usage,
+    cost: costs.paid,
+    realtimeCost: costs.realtime,
+    batchCost: costs.batch,
+    flexCost: costs.flex,
+    deadlineFallback: where.deadlineFallback,
+  };
 }

@@ -1,9 +1,9 @@
 import type { PriceBook } from '../prices/index.js';
 import type { ProviderAdapterV1, ProviderName, RequestResult } from '../providers/provider.js';
-import { applyOutcomes, endPendingRequests, type Outcome } from '../store/outcomes.js';
+import { applyOutcomes, endPendingRequests } from '../store/outcomes.js';
 import { pendingWithBodies } from '../store/requests.js';
 import type { SqlDriver } from '../store/sql.js';
-import { costsFor } from './costing.js';
+import { outcomeOf } from './costing.js';
 
 /**
  * Runs a job's pending requests on the realtime lane with bounded concurrency: what the batch
@@ -50,27 +50,16 @@ export async function runPendingRealtime(
               usage: null,
             }),
           );
-        const costs =
-          result.outcome === 'succeeded' && result.usage
-            ? costsFor(prices, request.provider, request.model, result.usage, 'realtime')
-            : { paid: null, realtime: null, batch: null, flex: null };
-        const outcome: Outcome = {
+        const outcome = outcomeOf(result, prices, {
           line: request.line,
+          provider: request.provider,
+          model: request.model,
+          lane: 'realtime',
           chunkId: null,
           providerBatchId: null,
-          lane: 'realtime',
-          outcome: result.outcome,
           retry: false,
-          statusCode: result.statusCode,
-          response: result.body,
-          error: result.error ? JSON.stringify(result.error) : null,
-          usage: result.usage,
-          cost: costs.paid,
-          realtimeCost: costs.realtime,
-          batchCost: costs.batch,
-          flexCost: costs.flex,
           deadlineFallback: true,
-        };
+        });
         await driver.transaction((executor) =>
           applyOutcomes(
             executor,

@@ -3,7 +3,7 @@ import type { ProviderAdapterV1, ProviderBatch, RequestResult } from '../provide
 import { type ChunkRecord, getChunk, updateChunk } from '../store/chunks.js';
 import { applyOutcomes, failChunkRequests, type Outcome, releaseChunkRequests } from '../store/outcomes.js';
 import type { SqlDriver } from '../store/sql.js';
-import { costsFor } from './costing.js';
+import { outcomeOf } from './costing.js';
 import { parseProviderCustomId } from './pack.js';
 
 /** Results applied per transaction. */
@@ -132,26 +132,14 @@ function toOutcome(
   prices: PriceBook,
   mode: HarvestMode,
 ): Outcome {
-  const succeeded = result.outcome === 'succeeded';
-  const costs =
-    succeeded && result.usage
-      ? costsFor(prices, owner.provider, owner.model, result.usage, 'batch')
-      : { paid: null, realtime: null, batch: null, flex: null };
-  return {
+  return outcomeOf(result, prices, {
     line,
+    provider: owner.provider,
+    model: owner.model,
+    lane: 'batch',
     chunkId: owner.id,
     providerBatchId: batch.id,
-    lane: 'batch',
-    outcome: result.outcome,
     retry: mode.retry && result.outcome !== 'succeeded' && result.outcome !== 'failed_invalid',
-    statusCode: result.statusCode,
-    response: result.body,
-    error: result.error ? JSON.stringify(result.error) : null,
-    usage: result.usage,
-    cost: costs.paid,
-    realtimeCost: costs.realtime,
-    batchCost: costs.batch,
-    flexCost: costs.flex,
     deadlineFallback: false,
-  };
+  });
 }
