@@ -5,6 +5,7 @@ import { applyOutcomes, failChunkRequests, type Outcome, releaseChunkRequests } 
 import type { SqlDriver } from '../store/sql.js';
 import { outcomeOf } from './costing.js';
 import { parseProviderCustomId } from './pack.js';
+import { spoolResults } from './spool.js';
 
 /** Results applied per transaction. */
 const resultsPerCommit = 5000;
@@ -98,18 +99,23 @@ export async function harvestChunk(
     });
   };
 
-  for await (const result of adapter.batch.results(batch)) {
-    const origin = parseProviderCustomId(result.customId);
-    if (!origin) continue;
-    // Custom ids name their chunk: a result filed under another chunk (a batch adopted by
-    // mistake after a crash) still reaches its own request.
-    if (!chunks.has(origin.chunkId)) chunks.set(origin.chunkId, await getChunk(driver, origin.chunkId));
-    const owner = chunks.get(origin.chunkId);
-    if (!owner) continue;
-    pending.push({ owner, outcome: toOutcome(result, origin.line, owner, batch, prices, mode) });
-    if (pending.length >= resultsPerCommit) await flush();
+  const results = await spoolResults(adapter.batch.results(batch));
+  try {
+    for await (const result of results) {
+      const origin = parseProviderCustomId(result.customId);
+      if (!origin) continue;
+      // Custom ids name their chunk: a result filed under another chunk (a batch adopted by
+      // mistake after a crash) still reaches its own request.
+      if (!chunks.has(origin.chunkId)) chunks.set(origin.chunkId, await getChunk(driver, origin.chunkId));
+      const owner = chunks.get(origin.chunkId);
+      if (!owner) continue;
+      pending.push({ owner, outcome: toOutcome(result, origin.line, owner, batch, prices, mode) });
+      if (pending.length >= resultsPerCommit) await flush();
+    }
+    if (pending.length > 0) await flush();
+  } finally {
+    results.dispose();
   }
-  if (pending.length > 0) await flush();
 
   await driver.transaction(async (executor) => {
     // Requests the batch gave no result for were never run: they go again, or end cancelled.

@@ -111,6 +111,10 @@ export async function driveJob(
     dependencies.sleep ?? ((milliseconds) => new Promise((done) => setTimeout(done, milliseconds)));
   const settings: EngineSettings = { ...defaultEngineSettings, ...dependencies.settings };
   const prices = dependencies.prices ?? createPriceBook();
+  if (job.state === 'failed') {
+    // A failed job stays failed: the same command on the same input says why again.
+    throw new SpendwallError(job.error ?? 'the job failed', { code: 'job_failed' });
+  }
   const lease = new JobLease(driver, job.id, settings.leaseTtlMs, now);
   await lease.acquire();
   const startedAt = now();

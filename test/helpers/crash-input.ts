@@ -1,5 +1,5 @@
-import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 
 /** The models of the crash job: one OpenAI chat model, one embeddings model, one Anthropic model. */
 export const crashModels = {

@@ -22,6 +22,7 @@ interface RunFlags {
   database?: string;
   pollInterval?: string;
   tokenLimit: string[];
+  batchSize?: string;
   json?: boolean;
 }
 
@@ -59,6 +60,7 @@ export function registerRunCommand(program: Command): void {
       (value: string, previous: string[]) => [...previous, value],
       [],
     )
+    .option('--batch-size <n>', "most requests per provider batch (default: the provider's limit)")
     .option('--json', 'print the summary as JSON')
     .addHelpText(
       'after',
@@ -66,12 +68,7 @@ export function registerRunCommand(program: Command): void {
         'Keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY (and OPENAI_BASE_URL / ANTHROPIC_BASE_URL).',
     )
     .action(async (input: string, flags: RunFlags) => {
-      const maxAttempts = Number(flags.maxAttempts);
-      if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-        throw new ConfigError(`expected a whole number of 1 or more, got '${flags.maxAttempts}'`, {
-          place: '--max-attempts',
-        });
-      }
+      const maxAttempts = parsePositiveInteger(flags.maxAttempts, '--max-attempts');
       const setup = await setUpProviders({ emulator: flags.emulator ?? false, required: true });
       const store = await openStore({ databaseUrl: flags.database });
       const interactive = process.stderr.isTTY && !process.env['CI'];
@@ -105,6 +102,9 @@ export function registerRunCommand(program: Command): void {
                 : {}),
               ...(setup.emulator ? { pollInitialMs: 200, pollMaxMs: 1000, submitGraceMs: 200 } : {}),
               enqueuedTokenLimits: parseTokenLimits(flags.tokenLimit),
+              ...(flags.batchSize
+                ? { chunkMaxRequests: parsePositiveInteger(flags.batchSize, '--batch-size') }
+                : {}),
               progressIntervalMs: interactive ? 250 : 10_000,
             },
             onProgress: flags.json ? undefined : progressPrinter(interactive),
@@ -142,4 +142,12 @@ function parseTokenLimits(entries: string[]): Record<string, number> {
     limits[match[1]!] = Number(match[2]);
   }
   return limits;
+}
+
+function parsePositiveInteger(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ConfigError(`expected a whole number of 1 or more, got '${text}'`, { place: flag });
+  }
+  return value;
 }
