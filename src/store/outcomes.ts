@@ -56,41 +56,10 @@ export async function applyOutcomes(
   const attemptRows: SqlValue[][] = [];
   const responseRows: SqlValue[][] = [];
   let applied = 0;
+  const taken = await takeOutcomes(executor, context, maxAttempts, outcomes);
   for (const outcome of outcomes) {
     const usage = outcome.usage;
-    const guard = outcome.chunkId === null ? "state = 'pending'" : "state = 'queued' AND chunk_id = ?";
-    // A retryable outcome sends the request back to `pending` while attempts remain.
-    const rows = await executor.all<{ attempts: number; state: RequestState }>(
-      `UPDATE requests SET
-         attempts = attempts + 1,
-         state = CASE WHEN ? = 1 AND attempts + 1 < ? THEN 'pending' ELSE ? END,
-         chunk_id = CASE WHEN ? = 1 AND attempts + 1 < ? THEN NULL ELSE chunk_id END,
-         lane = ?, status_code = ?, error = ?,
-         input_tokens = ?, cached_input_tokens = ?, output_tokens = ?,
-         cost_nanousd = ?, realtime_cost_nanousd = ?, finished_at = ?
-       WHERE job_id = ? AND line = ? AND ${guard}
-       RETURNING attempts, state`,
-      [
-        outcome.retry ? 1 : 0,
-        maxAttempts,
-        outcome.outcome,
-        outcome.retry ? 1 : 0,
-        maxAttempts,
-        outcome.lane,
-        outcome.statusCode,
-        outcome.error,
-        usage?.inputTokens ?? null,
-        usage?.cachedInputTokens ?? null,
-        usage?.outputTokens ?? null,
-        outcome.outcome === 'succeeded' ? outcome.cost : null,
-        outcome.outcome === 'succeeded' ? outcome.realtimeCost : null,
-        context.now,
-        context.jobId,
-        outcome.line,
-        ...(outcome.chunkId === null ? [] : [outcome.chunkId]),
-      ],
-    );
-    const row = rows[0];
+    const row = taken.get(outcome);
     if (!row) continue;
     applied++;
     const attempt = Number(row.attempts);
@@ -149,6 +118,130 @@ export async function applyOutcomes(
     ledgerRows,
   );
   return applied;
+}
+
+/** What a request became when an outcome took effect. */
+interface Taken {
+  attempts: number;
+  state: RequestState;
+}
+
+/** Outcomes per statement of the set-based update: 12 values each, well under both databases' limits. */
+const outcomesPerStatement = 200;
+
+/**
+ * Moves requests to their outcomes and says which outcomes took effect. Batch results (those with
+ * a chunk) go in set-based statements of up to 200, so a database across a network pays one round
+ * trip per 200 results, not per result; a synchronous call's single outcome goes on its own.
+ */
+async function takeOutcomes(
+  executor: SqlExecutor,
+  context: LedgerContext,
+  maxAttempts: number,
+  outcomes: readonly Outcome[],
+): Promise<Map<Outcome, Taken>> {
+  const taken = new Map<Outcome, Taken>();
+  const inChunks: Outcome[] = [];
+  const seenLines = new Set<number>();
+  for (const outcome of outcomes) {
+    if (outcome.chunkId === null) {
+      const row = await takeSynchronousOutcome(executor, context, maxAttempts, outcome);
+      if (row) taken.set(outcome, row);
+    } else if (!seenLines.has(outcome.line)) {
+      // A line reported twice (a download read again) takes its first result only.
+      seenLines.add(outcome.line);
+      inChunks.push(outcome);
+    }
+  }
+  for (let start = 0; start < inChunks.length; start += outcomesPerStatement) {
+    const slice = inChunks.slice(start, start + outcomesPerStatement);
+    const values: SqlValue[] = [];
+    for (const outcome of slice) values.push(...outcomeValues(outcome));
+    const row =
+      '(CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), ' +
+      'CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS BIGINT), CAST(? AS BIGINT))';
+    // A retryable outcome sends the request back to `pending` while attempts remain.
+    const rows = await executor.all<{ line: number; attempts: number; state: RequestState }>(
+      `WITH outcome (line, chunk_id, retry, result, lane, status_code, error, input_tokens, cached_input_tokens,
+         output_tokens, cost, realtime_cost) AS (VALUES ${slice.map(() => row).join(', ')})
+       UPDATE requests SET
+         attempts = requests.attempts + 1,
+         state = CASE WHEN outcome.retry = 1 AND requests.attempts + 1 < ? THEN 'pending' ELSE outcome.result END,
+         chunk_id = CASE WHEN outcome.retry = 1 AND requests.attempts + 1 < ? THEN NULL ELSE requests.chunk_id END,
+         lane = outcome.lane, status_code = outcome.status_code, error = outcome.error,
+         input_tokens = outcome.input_tokens, cached_input_tokens = outcome.cached_input_tokens,
+         output_tokens = outcome.output_tokens, cost_nanousd = outcome.cost,
+         realtime_cost_nanousd = outcome.realtime_cost, finished_at = ?
+       FROM outcome
+       WHERE requests.job_id = ? AND requests.line = outcome.line AND requests.state = 'queued'
+         AND requests.chunk_id = outcome.chunk_id
+       RETURNING requests.line AS line, requests.attempts AS attempts, requests.state AS state`,
+      [...values, maxAttempts, maxAttempts, context.now, context.jobId],
+    );
+    const byLine = new Map(slice.map((outcome) => [outcome.line, outcome]));
+    for (const result of rows) {
+      const outcome = byLine.get(Number(result.line));
+      if (outcome) taken.set(outcome, { attempts: Number(result.attempts), state: result.state });
+    }
+  }
+  return taken;
+}
+
+function outcomeValues(outcome: Outcome): SqlValue[] {
+  const usage = outcome.usage;
+  const succeeded = outcome.outcome === 'succeeded';
+  return [
+    outcome.line,
+    outcome.chunkId,
+    outcome.retry ? 1 : 0,
+    outcome.outcome,
+    outcome.lane,
+    outcome.statusCode,
+    outcome.error,
+    usage?.inputTokens ?? null,
+    usage?.cachedInputTokens ?? null,
+    usage?.outputTokens ?? null,
+    succeeded ? outcome.cost : null,
+    succeeded ? outcome.realtimeCost : null,
+  ];
+}
+
+/** A synchronous call's outcome: the request must still be `pending` (no chunk holds it). */
+async function takeSynchronousOutcome(
+  executor: SqlExecutor,
+  context: LedgerContext,
+  maxAttempts: number,
+  outcome: Outcome,
+): Promise<Taken | undefined> {
+  const [line, , retry, result, lane, statusCode, error, input, cached, output, cost, realtimeCost] =
+    outcomeValues(outcome);
+  const rows = await executor.all<Taken>(
+    `UPDATE requests SET
+       attempts = attempts + 1,
+       state = CASE WHEN ? = 1 AND attempts + 1 < ? THEN 'pending' ELSE ? END,
+       lane = ?, status_code = ?, error = ?, input_tokens = ?, cached_input_tokens = ?, output_tokens = ?,
+       cost_nanousd = ?, realtime_cost_nanousd = ?, finished_at = ?
+     WHERE job_id = ? AND line = ? AND state = 'pending'
+     RETURNING attempts, state`,
+    [
+      retry!,
+      maxAttempts,
+      result!,
+      lane!,
+      statusCode!,
+      error!,
+      input!,
+      cached!,
+      output!,
+      cost!,
+      realtimeCost!,
+      context.now,
+      context.jobId,
+      line!,
+    ],
+  );
+  const row = rows[0];
+  return row ? { attempts: Number(row.attempts), state: row.state } : undefined;
 }
 
 async function insertRows(
