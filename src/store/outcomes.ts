@@ -130,9 +130,11 @@ interface Taken {
 const outcomesPerStatement = 200;
 
 /**
- * Moves requests to their outcomes and says which outcomes took effect. Batch results (those with
- * a chunk) go in set-based statements of up to 200, so a database across a network pays one round
- * trip per 200 results, not per result; a synchronous call's single outcome goes on its own.
+ * Moves requests to their outcomes and says which outcomes took effect. On Postgres, batch
+ * results (those with a chunk) go in set-based statements of up to 200, so a database across a
+ * network pays one round trip per 200 results, not per result. SQLite is in process: a prepared
+ * point update per result is cheap there, and measured faster than its plan for the set-based
+ * form (at 200,000 requests the set-based update doubled the runner's CPU time).
  */
 async function takeOutcomes(
   executor: SqlExecutor,
@@ -144,8 +146,8 @@ async function takeOutcomes(
   const inChunks: Outcome[] = [];
   const seenLines = new Set<number>();
   for (const outcome of outcomes) {
-    if (outcome.chunkId === null) {
-      const row = await takeSynchronousOutcome(executor, context, maxAttempts, outcome);
+    if (outcome.chunkId === null || executor.dialect === 'sqlite') {
+      const row = await takeOneOutcome(executor, context, maxAttempts, outcome);
       if (row) taken.set(outcome, row);
     } else if (!seenLines.has(outcome.line)) {
       // A line reported twice (a download read again) takes its first result only.
@@ -206,27 +208,34 @@ function outcomeValues(outcome: Outcome): SqlValue[] {
   ];
 }
 
-/** A synchronous call's outcome: the request must still be `pending` (no chunk holds it). */
-async function takeSynchronousOutcome(
+/**
+ * One outcome, if its request is still where the outcome expects it: `queued` in the outcome's
+ * chunk, or `pending` for a synchronous call.
+ */
+async function takeOneOutcome(
   executor: SqlExecutor,
   context: LedgerContext,
   maxAttempts: number,
   outcome: Outcome,
 ): Promise<Taken | undefined> {
-  const [line, , retry, result, lane, statusCode, error, input, cached, output, cost, realtimeCost] =
+  const [line, chunkId, retry, result, lane, statusCode, error, input, cached, output, cost, realtimeCost] =
     outcomeValues(outcome);
+  const guard = chunkId === null ? "state = 'pending'" : "state = 'queued' AND chunk_id = ?";
   const rows = await executor.all<Taken>(
     `UPDATE requests SET
        attempts = attempts + 1,
        state = CASE WHEN ? = 1 AND attempts + 1 < ? THEN 'pending' ELSE ? END,
+       chunk_id = CASE WHEN ? = 1 AND attempts + 1 < ? THEN NULL ELSE chunk_id END,
        lane = ?, status_code = ?, error = ?, input_tokens = ?, cached_input_tokens = ?, output_tokens = ?,
        cost_nanousd = ?, realtime_cost_nanousd = ?, finished_at = ?
-     WHERE job_id = ? AND line = ? AND state = 'pending'
+     WHERE job_id = ? AND line = ? AND ${guard}
      RETURNING attempts, state`,
     [
       retry!,
       maxAttempts,
       result!,
+      retry!,
+      maxAttempts,
       lane!,
       statusCode!,
       error!,
@@ -238,6 +247,7 @@ async function takeSynchronousOutcome(
       context.now,
       context.jobId,
       line!,
+      ...(chunkId === null ? [] : [chunkId!]),
     ],
   );
   const row = rows[0];
