@@ -163,27 +163,26 @@ export async function enqueuedTokens(
   return Number(row?.tokens ?? 0);
 }
 
+/** What a chunk is made of, fixed when it is planned. */
+type UnchangingChunkField =
+  | 'id'
+  | 'jobId'
+  | 'sequence'
+  | 'provider'
+  | 'endpoint'
+  | 'model'
+  | 'requestCount'
+  | 'bytes'
+  | 'estimatedTokens';
+
 /** Updates the named fields of a chunk. */
 export async function updateChunk(
   executor: SqlExecutor,
   id: string,
-  fields: Partial<{
-    state: ChunkState;
-    inputFileId: string | null;
-    providerBatchId: string | null;
-    providerStatus: string | null;
-    submitStartedAt: number | null;
-    submittedAt: number | null;
-    endedAt: number | null;
-    nextPollAt: number | null;
-    polls: number;
-    submitFailures: number;
-    cancelRequested: boolean;
-    lastError: string | null;
-  }>,
+  fields: Partial<Omit<ChunkRecord, UnchangingChunkField>>,
   now: number,
 ): Promise<void> {
-  const columns: Record<string, string> = {
+  const columns: Record<keyof Omit<ChunkRecord, UnchangingChunkField>, string> = {
     state: 'state',
     inputFileId: 'input_file_id',
     providerBatchId: 'provider_batch_id',
@@ -200,7 +199,7 @@ export async function updateChunk(
   const assignments: string[] = [];
   const values: Array<string | number | null> = [];
   for (const [key, value] of Object.entries(fields)) {
-    const column = columns[key];
+    const column = columns[key as keyof typeof columns];
     if (!column || value === undefined) continue;
     assignments.push(`${column} = ?`);
     values.push(typeof value === 'boolean' ? (value ? 1 : 0) : value);

@@ -1,4 +1,5 @@
-import { drawFor, seededRandom, shuffled } from '../../core/random.js';
+import { seededRandom, shuffled } from '../../core/random.js';
+import { lineFault, planBatchFaults } from '../batch-faults.js';
 import type { EmulatorContext } from '../context.js';
 import type { BatchFaults } from '../options.js';
 import { type MessageCreateParams, validateMessageParams } from './message-schemas.js';
@@ -70,7 +71,7 @@ export class AnthropicBatchStore {
     const createdAt = clock.now();
     const windowMs = timing.batchWindowSeconds * 1000;
     const expiresAt = createdAt + windowMs;
-    const runsLong = drawFor(`batch-faults:${options.seed}:${number}:runLong`) < faults.runLong;
+    const runsLong = planBatchFaults(faults, options.seed, number).runLong;
     const processingMs =
       Math.max(timing.minProcessingSeconds, timing.secondsPerRequest * requests.length) *
       1000 *
@@ -199,11 +200,11 @@ export class AnthropicBatchStore {
       return { type: 'errored', errorType: validation.refusal.type, message: validation.refusal.message };
     }
     const { seed, faults } = this.context.options;
-    const draw = drawFor(`line-fault:${seed}:${batch.number}:${request.customId}`);
-    if (draw < faults.batches.lineRetryable) {
+    const fault = lineFault(faults.batches, seed, batch.number, request.customId);
+    if (fault === 'retryable') {
       return { type: 'errored', errorType: 'api_error', message: 'Internal server error' };
     }
-    if (draw < faults.batches.lineRetryable + faults.batches.lineInvalid) {
+    if (fault === 'invalid') {
       return {
         type: 'errored',
         errorType: 'invalid_request_error',
@@ -226,10 +227,7 @@ export function requestCounts(batch: AnthropicBatch): RequestCounts {
 }
 
 function expires(faults: BatchFaults, seed: number, number: number): boolean {
-  return (
-    faults.expireBatchNumbers.includes(number) ||
-    drawFor(`batch-faults:${seed}:${number}:expire`) < faults.expire
-  );
+  return planBatchFaults(faults, seed, number).expire;
 }
 
 /**
