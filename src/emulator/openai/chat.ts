@@ -5,7 +5,7 @@ import { streamPieces } from '../text.js';
 import { lookUpModel, systemFingerprint } from './model-lookup.js';
 import type { OpenAIModel } from './models-catalog.js';
 import { type Answer, answer, promptMessages } from './reply.js';
-import { type Checked, invalidRequest, type LineOutcome } from './request-errors.js';
+import { type Checked, type LineOutcome, streamOptionsWithoutStream } from './request-errors.js';
 import {
   type ChatCompletionRequest,
   chatCompletionParameters,
@@ -27,12 +27,8 @@ export function prepareChatCompletion(body: unknown): Checked<PreparedChatComple
   const validated = validateBody(chatCompletionRequestSchema, body, chatCompletionParameters, 'chat');
   if (!validated.ok) return validated;
   const request = validated.value;
-  if (request.stream_options != null && !request.stream) {
-    return invalidRequest(
-      "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
-      'stream_options',
-    );
-  }
+  const streamOptions = streamOptionsWithoutStream(request);
+  if (streamOptions) return streamOptions;
   const model = lookUpModel(request.model, '/v1/chat/completions');
   if (!model.ok) return model;
   const serviceTier = resolveServiceTier(model.value, request.service_tier);

@@ -21,6 +21,18 @@ export function invalidRequest(
   return failure(400, { message, type: 'invalid_request_error', param, code });
 }
 
+/** `stream_options` without `stream`, refused the way both chat completions and responses refuse it. */
+export function streamOptionsWithoutStream(request: {
+  stream?: boolean | null;
+  stream_options?: unknown;
+}): { ok: false; outcome: LineOutcome } | undefined {
+  if (request.stream_options == null || request.stream) return undefined;
+  return invalidRequest(
+    "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+    'stream_options',
+  );
+}
+
 /** OpenAI's answer to a body that is not JSON, word for word. */
 export const unparsableJsonMessage =
   "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP " +

@@ -5,7 +5,13 @@ import { streamPieces } from '../text.js';
 import { lookUpModel } from './model-lookup.js';
 import type { OpenAIModel } from './models-catalog.js';
 import { answer, type PromptMessage, promptMessages } from './reply.js';
-import { type Checked, invalidRequest, type LineOutcome, missingParameter } from './request-errors.js';
+import {
+  type Checked,
+  invalidRequest,
+  type LineOutcome,
+  missingParameter,
+  streamOptionsWithoutStream,
+} from './request-errors.js';
 import {
   type ResponseInputItem,
   type ResponseRequest,
@@ -29,12 +35,8 @@ export function prepareResponse(body: unknown): Checked<PreparedResponse> {
   const validated = validateBody(responseRequestSchema, body, responseParameters, 'responses');
   if (!validated.ok) return validated;
   const request = validated.value;
-  if (request.stream_options != null && !request.stream) {
-    return invalidRequest(
-      "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
-      'stream_options',
-    );
-  }
+  const streamOptions = streamOptionsWithoutStream(request);
+  if (streamOptions) return streamOptions;
   // The emulator keeps no responses, so a reference to an earlier one cannot be found.
   if (request.previous_response_id != null) {
     return invalidRequest(
