@@ -15,6 +15,16 @@ export {
   type Spendwall,
   type SpendwallOptions,
 } from './library.js';
+export {
+  defaultPolicy,
+  loadPolicy,
+  type Policy,
+  PolicyError,
+  parsePolicy,
+  type RouteDecision,
+  type RouteInput,
+  routeRequest,
+} from './policy/index.js';
 export { createPriceBook, formatUsd, priceFor } from './prices/index.js';
 export { createProvider, ProviderError, settingsFromEnvironment } from './providers/index.js';
 export type { ProviderAdapterV1, ProviderName, ProviderSettings } from './providers/provider.js';

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { SpendwallError } from '../core/errors.js';
 import { registerEmulateCommand } from './commands/emulate.js';
 import { registerJobCommands } from './commands/jobs.js';
+import { registerPolicyCommands } from './commands/policy.js';
 import { registerRunCommand } from './commands/run.js';
 import { version } from './version.js';
 
@@ -17,6 +18,7 @@ const program = new Command()
 registerRunCommand(program);
 registerJobCommands(program);
 registerEmulateCommand(program);
+registerPolicyCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,5 @@
-import type { Lane } from '../prices/types.js';
+import type { Lane, PriceBook, PriceOverrides } from '../prices/index.js';
+import type { ProviderName } from '../providers/provider.js';
 
 /** `interactive`: a person is waiting. `deferrable`: a pipeline or an analyst can wait. */
 export type Urgency = 'interactive' | 'deferrable';
@@ -26,6 +27,8 @@ export interface RouteDecision {
   lane: Lane;
   /** How long the request may take, in ms; absent for interactive work. */
   deadlineMs?: number;
+  /** The provider after alias resolution (an alias may name another provider than the input's). */
+  provider: string;
   /** The model after alias resolution. */
   model: string;
   /** One sentence: why this lane. */
@@ -35,4 +38,59 @@ export interface RouteDecision {
    * synchronously: the gateway records it as missed savings, or refuses it under `enforce`.
    */
   missedSavings: boolean;
+}
+
+/** One entry of `workloads:` (or `default:`), checked and ready to match. */
+export interface WorkloadRule {
+  /** The name or glob as written (`support-chat`, `eval-*`), or `default`. */
+  pattern: string;
+  urgency: Urgency;
+  /** The deadline as written (`12h`), for `policy explain`. */
+  deadline?: string;
+  deadlineMs?: number;
+  /** A lane the file pins; never honoured for interactive work (the file is refused first). */
+  lane?: Lane;
+  /** Who waits, or why nobody does: shown by `policy explain`. */
+  description?: string;
+}
+
+/** `providers.<name>.apiKey`: always a reference to an environment variable, never the key. */
+export interface SecretReference {
+  env: string;
+}
+
+export interface ProviderConnection {
+  baseURL?: string;
+  apiKey?: SecretReference;
+}
+
+/** `models.<alias>`: the provider and model an alias stands for. */
+export interface ModelAlias {
+  provider: ProviderName;
+  model: string;
+}
+
+/** A checked policy: what `parsePolicy` and `loadPolicy` return, and what `routeRequest` reads. */
+export interface Policy {
+  /** Where it came from: the file's path, or `built-in default policy`. */
+  source: string;
+  /** How unlabeled requests, and labels no workload entry matches, are routed. */
+  default: WorkloadRule & {
+    /** The workload name unlabeled requests are counted under. */
+    workload: string;
+  };
+  /** The `workloads:` entries in file order (order breaks ties between equally specific globs). */
+  workloads: readonly WorkloadRule[];
+  providers: Readonly<Partial<Record<ProviderName, ProviderConnection>>>;
+  models: Readonly<Record<string, ModelAlias>>;
+  gateway: {
+    /** Refuse deferrable requests that arrive synchronously where an asynchronous lane was due. */
+    enforce: boolean;
+    /** Deferrable work with a shorter deadline than this does not go to the batch lane. */
+    batchMinimumDeadlineMs: number;
+  };
+  /** The file's `prices:` section, already applied to `priceBook`. */
+  prices: PriceOverrides;
+  /** The catalog with `prices:` applied: the router asks it which lanes a model offers. */
+  priceBook: PriceBook;
 }

@@ -4,6 +4,8 @@ import { describeProgress, type JobProgress, progressBar } from '../../batch/pro
 import { runJob } from '../../batch/run-job.js';
 import { parseDuration } from '../../core/durations.js';
 import { ConfigError } from '../../core/errors.js';
+import { policyForJob } from '../../policy/job-policy.js';
+import { loadPolicyFor } from '../../policy/load-policy.js';
 import { openStore } from '../../store/open-store.js';
 import { setUpProviders } from '../provider-setup.js';
 import { printSummary } from '../summary.js';
@@ -24,6 +26,7 @@ interface RunFlags {
   tokenLimit: string[];
   batchSize?: string;
   json?: boolean;
+  config?: string;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -62,6 +65,10 @@ export function registerRunCommand(program: Command): void {
     )
     .option('--batch-size <n>', "most requests per provider batch (default: the provider's limit)")
     .option('--json', 'print the summary as JSON')
+    .option(
+      '-c, --config <file>',
+      'the routing policy: refuses interactive workloads, sets the default deadline and prices (default: $SPENDWALL_CONFIG, else ./spendwall.yaml)',
+    )
     .addHelpText(
       'after',
       '\nRunning the same command on the same input again resumes the job instead of starting another.\n' +
@@ -69,6 +76,13 @@ export function registerRunCommand(program: Command): void {
     )
     .action(async (input: string, flags: RunFlags) => {
       const maxAttempts = parsePositiveInteger(flags.maxAttempts, '--max-attempts');
+      const workload = flags.workload ?? basename(resolve(input)).replace(/\.[^.]+$/, '');
+      // The policy speaks first: an interactive workload is refused before anything is read or sent.
+      const policy = await loadPolicyFor(flags.config);
+      const jobPolicy = policyForJob(policy, workload);
+      if (jobPolicy.note && !flags.json && !flags.deadline)
+        console.error(`spendwall: note: ${jobPolicy.note}`);
+      const deadlineMs = flags.deadline ? parseDuration(flags.deadline, '--deadline') : jobPolicy.deadlineMs;
       const setup = await setUpProviders({ emulator: flags.emulator ?? false, required: true });
       const store = await openStore({ databaseUrl: flags.database });
       const interactive = process.stderr.isTTY && !process.env['CI'];
@@ -84,10 +98,10 @@ export function registerRunCommand(program: Command): void {
             inputPath: input,
             outputPath: flags.output ?? `${input.replace(/\.jsonl$/, '')}.results.jsonl`,
             ...(flags.rejects ? { rejectsPath: flags.rejects } : {}),
-            workload: flags.workload ?? basename(resolve(input)).replace(/\.[^.]+$/, ''),
+            workload,
             ...(flags.provider ? { provider: flags.provider } : {}),
             ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
-            ...(flags.deadline ? { deadlineMs: parseDuration(flags.deadline, '--deadline') } : {}),
+            ...(deadlineMs === undefined ? {} : { deadlineMs }),
             onDeadline: flags.onDeadline,
             maxAttempts,
             strict: flags.strict ?? false,
@@ -95,6 +109,7 @@ export function registerRunCommand(program: Command): void {
           {
             store,
             providers: setup.providers,
+            prices: policy.priceBook,
             signal: stop.signal,
             settings: {
               ...(flags.pollInterval
