@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { SpendwallError } from '../core/errors.js';
 import { registerEmulateCommand } from './commands/emulate.js';
+import { registerExportCommand } from './commands/export.js';
 import { registerJobCommands } from './commands/jobs.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { registerRunCommand } from './commands/run.js';
@@ -18,6 +19,7 @@ const program = new Command()
 registerRunCommand(program);
 registerJobCommands(program);
 registerEmulateCommand(program);
+registerExportCommand(program);
 registerPolicyCommands(program);
 
 try {

@@ -18,6 +18,11 @@ export interface UsageRecord {
   durationMs?: number;
   /** How many requests this row stands for (1 for a single request). */
   requests: number;
+  /**
+   * True when the source does not count requests (Anthropic's usage report has tokens per bucket
+   * but no request count): `requests` is then 0 and means "not counted", not "none".
+   */
+  requestCountUnknown?: boolean;
 
   provider: ProviderName;
   model: string;
@@ -42,6 +47,14 @@ export interface UsageRecord {
   stream?: boolean;
   /** Wall time from request to complete answer, when the source recorded it. */
   latencyMs?: number;
+  /** Wall time from request to the first token of the answer (LiteLLM's `completionStartTime`). */
+  firstTokenMs?: number;
+  /** The tier the provider reports (`standard`, `batch`, `priority`, `flex`, `default`…), as given. */
+  serviceTier?: string;
+  /** The calling service (OpenTelemetry's `service.name`), when the source names it. */
+  service?: string;
+  /** The source's own id of the request (LiteLLM's `request_id`, a span id), for pointing back. */
+  requestId?: string;
   /** Whether the request failed at the provider (such rows carry no tokens worth pricing). */
   failed?: boolean;
   /** The batch lane re-ran it on realtime because its deadline would have been missed. */
@@ -52,6 +65,8 @@ export interface UsageRecord {
   cachedInputTokens?: number;
   /** Of `inputTokens`, those written to the prompt cache (Anthropic). */
   cacheCreationInputTokens?: number;
+  /** Of `cacheCreationInputTokens`, those written with the 1-hour lifetime (Anthropic). */
+  cacheCreation1hInputTokens?: number;
   outputTokens: number;
 
   /**
