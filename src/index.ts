@@ -8,6 +8,8 @@ export type { JobProgress } from './batch/progress.js';
 export { driveJob, type EngineDependencies, type JobSummary, openJob, runJob } from './batch/run-job.js';
 export { ConfigError, SpendwallError } from './core/errors.js';
 export { createEmulator, type Emulator, type EmulatorOptions } from './emulator/index.js';
+export type { LaneAnswer, LaneCallOptions } from './gateway/lane-client.js';
+export { createGateway, type Gateway, type GatewayOptions } from './gateway/server.js';
 export {
   createSpendwall,
   type JobHandle,

@@ -2,6 +2,19 @@ import type { EngineSettings, RunJobOptions } from './batch/job-options.js';
 import type { JobProgress } from './batch/progress.js';
 import { driveJob, type JobSummary, openJob } from './batch/run-job.js';
 import { createEmulator, type Emulator } from './emulator/index.js';
+import {
+  createLaneClient,
+  type LaneAnswer,
+  type LaneCallOptions,
+  type LaneClient,
+} from './gateway/lane-client.js';
+import {
+  type GatewayProvider,
+  type UpstreamSettings,
+  upstreamSettingsFromEnvironment,
+} from './gateway/upstreams.js';
+import { routeRequest } from './policy/route.js';
+import type { Policy } from './policy/types.js';
 import { createProvider, providerNames, settingsFromEnvironment } from './providers/index.js';
 import type { ProviderAdapterV1, ProviderName } from './providers/provider.js';
 import { openStore, type Store } from './store/open-store.js';
@@ -15,6 +28,10 @@ export interface SpendwallOptions {
   /** Run against a built-in emulator instead of the providers (a dry run). */
   emulator?: boolean;
   settings?: Partial<EngineSettings>;
+  /** The routing policy for `chat()` and `embed()`; default: everything interactive (realtime). */
+  policy?: Policy;
+  /** Where `chat()` and `embed()` send requests; default: the emulator, else OPENAI_/ANTHROPIC_ env. */
+  connections?: Partial<Record<GatewayProvider, UpstreamSettings>>;
 }
 
 /** One result, as results.jsonl has it, with the response body parsed. */
@@ -44,6 +61,14 @@ export interface Spendwall {
   submit(
     options: RunJobOptions & { onProgress?: (progress: JobProgress) => void; signal?: AbortSignal },
   ): JobHandle;
+  /**
+   * One chat completion now, in the lane the policy gives its workload (realtime, or flex for
+   * deferrable work with a short deadline, falling back to realtime when flex is refused);
+   * recorded in the ledger like a gateway request.
+   */
+  chat<Body = unknown>(body: Record<string, unknown>, options?: LaneCallOptions): Promise<LaneAnswer<Body>>;
+  /** One embeddings call, routed and recorded the same way. */
+  embed<Body = unknown>(body: Record<string, unknown>, options?: LaneCallOptions): Promise<LaneAnswer<Body>>;
   close(): Promise<void>;
 }
 
@@ -82,8 +107,28 @@ export async function createSpendwall(options: SpendwallOptions = {}): Promise<S
     ...options.settings,
   };
   const running = new Set<Promise<unknown>>();
+  let laneClient: LaneClient | undefined;
+  const lanes = () => {
+    laneClient ??= createLaneClient({
+      upstreams:
+        options.connections ??
+        (emulator?.url
+          ? {
+              openai: { baseURL: `${emulator.url}/v1`, apiKey: 'sk-spendwall-emulator' },
+              anthropic: { baseURL: emulator.url, apiKey: 'sk-spendwall-emulator' },
+            }
+          : upstreamSettingsFromEnvironment()),
+      ...(options.policy
+        ? { route: (input) => routeRequest(options.policy!, input), prices: options.policy.priceBook }
+        : {}),
+      driver: store.driver,
+    });
+    return laneClient;
+  };
 
   return {
+    chat: (body, callOptions) => lanes().call('/v1/chat/completions', body, callOptions),
+    embed: (body, callOptions) => lanes().call('/v1/embeddings', body, callOptions),
     submit(job) {
       const { onProgress, signal, ...runOptions } = job;
       const opened = openJob(runOptions, store);
@@ -106,6 +151,7 @@ export async function createSpendwall(options: SpendwallOptions = {}): Promise<S
     },
     async close() {
       await Promise.all(running);
+      await laneClient?.close();
       await store.close();
       await emulator?.close();
     },

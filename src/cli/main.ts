@@ -3,8 +3,10 @@ import { SpendwallError } from '../core/errors.js';
 import { registerEmulateCommand } from './commands/emulate.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerJobCommands } from './commands/jobs.js';
+import { registerKeysCommand } from './commands/keys.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerServeCommand } from './commands/serve.js';
 import { version } from './version.js';
 
 const program = new Command()
@@ -20,6 +22,8 @@ registerRunCommand(program);
 registerJobCommands(program);
 registerEmulateCommand(program);
 registerExportCommand(program);
+registerServeCommand(program);
+registerKeysCommand(program);
 registerPolicyCommands(program);
 
 try {

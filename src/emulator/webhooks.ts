@@ -1,18 +1,14 @@
-import { createHmac } from 'node:crypto';
+import { signWebhook } from '../core/standard-webhooks.js';
 import type { EmulatorRecord } from './record.js';
 
 /**
  * Signed webhook events in the Standard Webhooks format that OpenAI uses
  * (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256>`).
  * Both official SDKs verify them: openai's `webhooks.unwrap` and @anthropic-ai/sdk's
- * `beta.webhooks.unwrap`.
+ * `beta.webhooks.unwrap`. The signer lives in core, shared with the gateway's async lane.
  */
 
-export function signWebhook(secret: string, id: string, timestampSeconds: number, payload: string): string {
-  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
-  const signature = createHmac('sha256', key).update(`${id}.${timestampSeconds}.${payload}`).digest('base64');
-  return `v1,${signature}`;
-}
+export { signWebhook };
 
 export interface WebhookEvent {
   id: string;

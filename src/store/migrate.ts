@@ -1,5 +1,7 @@
 import { SpendwallError } from '../core/errors.js';
 import { batchLaneMigration } from './migrations/001-batch-lane.js';
+import { gatewayMigration } from './migrations/002-gateway.js';
+import { asyncLaneMigration } from './migrations/003-async-lane.js';
 import type { SqlDriver } from './sql.js';
 
 export interface Migration {
@@ -9,7 +11,7 @@ export interface Migration {
 }
 
 /** Every migration in order. A released migration is never edited; a change is a new one. */
-export const migrations: readonly Migration[] = [batchLaneMigration];
+export const migrations: readonly Migration[] = [batchLaneMigration, gatewayMigration, asyncLaneMigration];
 
 /**
  * Brings the database up to the newest schema, each migration in its own transaction under a

@@ -1,0 +1,2 @@
+export { type AsyncLaneOptions, type AsyncLaneRunner, createAsyncLane } from './lane.js';
+export { costHeader, laneHeader } from './polling.js';

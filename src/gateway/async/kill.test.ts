@@ -1,0 +1,90 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../core/random.js';
+import { createEmulator } from '../../emulator/index.js';
+import { openStore } from '../../store/open-store.js';
+import { countAsyncRequests } from './request-records.js';
+
+/**
+ * The async lane under SIGKILL: a gateway process accepts 600 requests, then is killed again and
+ * again while it flushes them through the engine, and restarted each time. At the end every
+ * request has exactly one result and no request reached the provider in two batches.
+ */
+
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const child = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
+const requestCount = 600;
+
+function start(environment: NodeJS.ProcessEnv): { process: ChildProcess; output: { text: string } } {
+  const spawned = spawn(process.execPath, ['--import', 'tsx', child], {
+    cwd: repositoryRoot,
+    env: { ...process.env, ...environment },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { text: '' };
+  spawned.stdout!.setEncoding('utf8').on('data', (text: string) => (output.text += text));
+  spawned.stderr!.setEncoding('utf8').on('data', (text: string) => (output.text += text));
+  return { process: spawned, output };
+}
+
+describe('async lane killed mid-flush', () => {
+  it('ends every request exactly once and never submits a request twice', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'spendwall-async-kill-'));
+    const emulator = createEmulator({ clock: { scale: 20_000 }, seed: 7 });
+    const url = await emulator.listen(0);
+    const random = seededRandom(11);
+    const environment = { SPENDWALL_HOME: folder, EMULATOR_URL: url, REQUEST_COUNT: String(requestCount) };
+    let kills = 0;
+    try {
+      for (let run = 0; ; run++) {
+        const { process: runner, output } = start(environment);
+        const exited = once(runner, 'close');
+        // Killed at a random moment after acceptance, for the first runs; the last runs to its end.
+        if (run < 8) {
+          while (!output.text.includes('accepted') && runner.exitCode === null) {
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+          await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 100 + random() * 900))]);
+          if (runner.exitCode === null) {
+            runner.kill('SIGKILL');
+            kills++;
+          }
+        }
+        const [code, signal] = await exited;
+        if (signal === null) {
+          expect(code, output.text).toBe(0);
+          if (output.text.includes('done')) break;
+        }
+        expect(run, 'the lane never finished').toBeLessThan(20);
+      }
+      const store = await openStore({ home: folder });
+      try {
+        expect(await countAsyncRequests(store.driver)).toEqual({
+          queued: 0,
+          in_progress: 0,
+          completed: requestCount,
+          failed: 0,
+        });
+        const rows = await store.driver.all<{ id: string }>('SELECT id FROM async_requests');
+        expect(rows).toHaveLength(requestCount);
+      } finally {
+        await store.close();
+      }
+      // Each request went to the provider in exactly one batch (the engine's custom ids name a
+      // chunk and a line; one provider batch per chunk, never two).
+      const chunks = emulator.record.batches.map((batch) => batch.metadata?.['spendwall_chunk']);
+      expect(new Set(chunks).size).toBe(chunks.length);
+      const sent = emulator.record.batches.reduce((sum, batch) => sum + batch.requestCount, 0);
+      expect(sent).toBe(requestCount);
+      expect(kills).toBeGreaterThan(0);
+    } finally {
+      await emulator.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 180_000);
+});

@@ -1,0 +1,278 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { RouteDecision } from '../policy/types.js';
+import { offersLane } from '../prices/cost.js';
+import type { Lane, Usage } from '../prices/types.js';
+import { forwardedHeaders, pipeStream, readAll } from './answer.js';
+import { usageFromBody } from './body-usage.js';
+import { formatCostHeader, type RequestCosts } from './costing.js';
+import { badRequest, GatewayError } from './errors.js';
+import { forwardedRequestHeaders, spendwallHeaders, standardHeaders } from './headers.js';
+import { type LaneRun, runFlex, runRealtime } from './lanes.js';
+import { recordExecution } from './record-execution.js';
+import { type ModelRequestBody, parseModelRequest, readBody } from './request-body.js';
+import { buildContext } from './request-context.js';
+import type { ModelRoute } from './routes.js';
+import type { GatewayRuntime, Outcome } from './runtime.js';
+import type { Caller, RequestContext } from './types.js';
+import type { UpstreamRequest } from './upstream-call.js';
+import type { TrafficClass } from './upstreams.js';
+import { createUsageScanner } from './usage-scanner.js';
+
+/**
+ * One model request, start to end: read and check the body, route it, then either hand it to
+ * the async lane (202) or run it in the realtime or flex lane and pass the answer back, streamed
+ * or whole, with its lane and cost; the ledger row is queued once the usage is known.
+ */
+export async function serveModelRequest(
+  runtime: GatewayRuntime,
+  route: ModelRoute,
+  request: IncomingMessage,
+  response: ServerResponse,
+  requestId: string,
+  caller: Caller,
+  startedAt: number,
+  outcome: Outcome,
+): Promise<void> {
+  const raw = await readBody(request, runtime.maxBodyBytes);
+  const body = parseModelRequest(raw);
+  const context = buildContext(request.headers, requestId, caller, startedAt, body.metadata);
+  const asynchronous = prefersAsync(request.headers[standardHeaders.prefer]);
+  const decision = runtime.route({
+    workload: context.workload,
+    provider: route.provider,
+    model: body.model,
+    endpoint: route.endpoint,
+    asynchronous,
+  });
+  outcome.workload = decision.workload;
+  outcome.urgency = decision.urgency;
+  outcome.provider = route.provider;
+  outcome.model = decision.model;
+  if (decision.provider !== route.provider) {
+    throw badRequest(
+      `model '${body.model}' stands for ${decision.provider} model '${decision.model}', which ${route.endpoint} cannot reach; call that provider's endpoint`,
+      'model',
+      'model_provider_mismatch',
+    );
+  }
+
+  // Interactive work never leaves realtime, whatever the router said.
+  let lane: Lane = decision.urgency === 'interactive' ? 'realtime' : decision.lane;
+  let missedSavings = decision.missedSavings && decision.urgency === 'deferrable';
+  if (lane === 'batch') {
+    if (asynchronous && runtime.asyncLane) {
+      await acceptAsync(runtime, route, request, response, context, decision, raw, outcome);
+      return;
+    }
+    lane = 'realtime';
+    missedSavings = true;
+  }
+  if (missedSavings && runtime.enforce) throw respondAsyncRequired(decision);
+  outcome.missedSavings = missedSavings;
+
+  const upstream = runtime.upstreams.get(route.provider);
+  if (!upstream) {
+    throw new GatewayError(
+      503,
+      `the gateway has no ${route.provider} connection: set ${route.provider === 'openai' ? 'OPENAI_API_KEY' : 'ANTHROPIC_API_KEY'} where it runs`,
+      { type: 'server_error', code: 'provider_not_configured' },
+    );
+  }
+  if (
+    lane === 'flex' &&
+    !(route.flexCapable && offersLane(runtime.prices.priceFor(route.provider, decision.model), 'flex'))
+  ) {
+    lane = 'realtime';
+  }
+
+  const streamed = body.stream === true && route.streamKind !== undefined;
+  const trafficClass: TrafficClass = decision.urgency === 'interactive' ? 'interactive' : 'deferrable';
+  const upstreamRequest: UpstreamRequest = {
+    upstream,
+    trafficClass,
+    method: 'POST',
+    path: route.upstreamPath,
+    headers: upstreamHeaders(request),
+    body: rewriteBody(raw, body, route, decision.model, streamed, undefined),
+  };
+  const hooks = {
+    onRetry: () => runtime.metrics.retries.add({ provider: route.provider }),
+    onFlexRefused: (reason: string) => runtime.metrics.flexFallbacks.add({ reason }),
+  };
+  runtime.inFlight[trafficClass]++;
+  try {
+    const run: LaneRun =
+      lane === 'flex'
+        ? await runFlex(
+            upstreamRequest,
+            rewriteBody(raw, body, route, decision.model, streamed, 'flex')!,
+            decision.deadlineMs === undefined ? Number.POSITIVE_INFINITY : startedAt + decision.deadlineMs,
+            runtime.lanes,
+            hooks,
+          )
+        : await runRealtime(upstreamRequest, runtime.lanes, hooks);
+    outcome.lane = run.lane;
+    outcome.retries = run.answer.retries;
+    outcome.fellBack = run.fellBack;
+    outcome.status = run.answer.statusCode;
+
+    const headers: OutgoingHttpHeaders = forwardedHeaders(run.answer.headers, {
+      [standardHeaders.requestId]: requestId,
+      [spendwallHeaders.lane]: run.lane,
+      [spendwallHeaders.workloadApplied]: decision.workload,
+    });
+    const ok = run.answer.statusCode >= 200 && run.answer.statusCode < 300;
+    const contentType = String(run.answer.headers['content-type'] ?? '');
+    if (streamed && ok && contentType.startsWith('text/event-stream')) {
+      outcome.streamed = true;
+      headers[standardHeaders.trailer] = spendwallHeaders.costUsd;
+      headers['cache-control'] = 'no-cache';
+      response.writeHead(run.answer.statusCode, headers);
+      response.flushHeaders();
+      const scanner = createUsageScanner(route.streamKind!);
+      const ending = await pipeStream(run.answer.body, response, scanner);
+      const costs = record(runtime, context, decision, route, run, scanner.usage(), outcome);
+      if (ending === 'ended') {
+        response.addTrailers({ [spendwallHeaders.costUsd]: formatCostHeader(costs.paid) });
+        response.end();
+      } else {
+        outcome.error = 'client closed the stream';
+      }
+      return;
+    }
+    const answer = await readAll(run.answer.body);
+    const usage = ok ? usageFromBody(answer, route.provider) : undefined;
+    if (ok) {
+      const costs = record(runtime, context, decision, route, run, usage, outcome);
+      headers[spendwallHeaders.costUsd] = formatCostHeader(costs.paid);
+    }
+    headers[standardHeaders.contentLength] = answer.length;
+    response.writeHead(run.answer.statusCode, headers);
+    response.end(answer);
+  } finally {
+    runtime.inFlight[trafficClass]--;
+  }
+}
+
+/** RFC 7240: `Prefer: respond-async` (maybe among other preferences). */
+function prefersAsync(header: string | string[] | undefined): boolean {
+  if (header === undefined) return false;
+  const text = Array.isArray(header) ? header.join(',') : header;
+  return /(^|[,;\s])respond-async(\s*($|[,;]))/i.test(text);
+}
+
+function upstreamHeaders(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  for (const name of forwardedRequestHeaders) {
+    const value = request.headers[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  return headers;
+}
+
+/**
+ * The body to send: the client's bytes untouched unless something must change (an alias
+ * resolved, the flex tier, usage asked for in an OpenAI stream so the cost is known, Spendwall's
+ * labels taken out of Anthropic's `metadata`, which accepts only `user_id`).
+ */
+function rewriteBody(
+  raw: Buffer,
+  body: ModelRequestBody,
+  route: ModelRoute,
+  model: string,
+  streamed: boolean,
+  serviceTier: 'flex' | undefined,
+): Buffer {
+  const changes: Record<string, unknown> = {};
+  if (model !== body.model) changes['model'] = model;
+  if (serviceTier) changes['service_tier'] = serviceTier;
+  if (streamed && route.streamKind === 'openai-chat' && body.stream_options?.include_usage !== true) {
+    changes['stream_options'] = { ...body.stream_options, include_usage: true };
+  }
+  if (route.provider === 'anthropic' && body.metadata) {
+    const extra = Object.keys(body.metadata).filter((key) => key !== 'user_id');
+    if (extra.length > 0) {
+      const { user_id } = body.metadata;
+      changes['metadata'] = user_id === undefined ? undefined : { user_id };
+    }
+  }
+  if (Object.keys(changes).length === 0) return raw;
+  return Buffer.from(JSON.stringify({ ...body, ...changes }));
+}
+
+function record(
+  runtime: GatewayRuntime,
+  context: RequestContext,
+  decision: RouteDecision,
+  route: ModelRoute,
+  run: LaneRun,
+  usage: Usage | undefined,
+  outcome: Outcome,
+): RequestCosts {
+  const costs = recordExecution(runtime, {
+    requestId: context.requestId,
+    decision,
+    team: context.caller.team,
+    provider: route.provider,
+    endpoint: route.endpoint,
+    lane: run.lane,
+    fellBack: run.fellBack,
+    usage,
+  });
+  outcome.costNanoUsd = costs.paid;
+  return costs;
+}
+
+async function acceptAsync(
+  runtime: GatewayRuntime,
+  route: ModelRoute,
+  request: IncomingMessage,
+  response: ServerResponse,
+  context: RequestContext,
+  decision: RouteDecision,
+  raw: Buffer,
+  outcome: Outcome,
+): Promise<void> {
+  const webhook = request.headers[spendwallHeaders.webhookUrl];
+  const { id } = await runtime.asyncLane!.accept({
+    context,
+    decision,
+    provider: route.provider,
+    endpoint: route.endpoint,
+    body: raw,
+    webhookUrl: typeof webhook === 'string' && webhook !== '' ? webhook : undefined,
+  });
+  const location = `/v1/spendwall/requests/${id}`;
+  const answer = JSON.stringify({
+    id,
+    object: 'spendwall.request',
+    status: 'queued',
+    lane: 'batch',
+    url: location,
+  });
+  outcome.status = 202;
+  outcome.lane = 'batch';
+  outcome.asyncId = id;
+  runtime.metrics.asyncAccepted.add({ workload: decision.workload });
+  response.writeHead(202, {
+    [standardHeaders.requestId]: context.requestId,
+    [spendwallHeaders.lane]: 'batch',
+    [spendwallHeaders.workloadApplied]: decision.workload,
+    [standardHeaders.preferenceApplied]: 'respond-async',
+    [standardHeaders.location]: location,
+    [standardHeaders.retryAfter]: String(runtime.asyncRetryAfterSeconds),
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(answer),
+  });
+  response.end(answer);
+}
+
+function respondAsyncRequired(decision: RouteDecision): GatewayError {
+  return new GatewayError(
+    400,
+    `workload '${decision.workload}' (policy rule '${decision.rule}') is deferrable and this gateway enforces its ` +
+      'asynchronous lane: send the request with the header `Prefer: respond-async` and poll the `Location` ' +
+      'of the 202 answer (or submit it as a batch job), or label it with an interactive workload',
+    { type: 'invalid_request_error', code: 'respond_async_required', param: 'prefer' },
+  );
+}

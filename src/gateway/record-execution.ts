@@ -1,0 +1,68 @@
+import type { RouteDecision } from '../policy/types.js';
+import type { PriceBook } from '../prices/price-book.js';
+import type { Usage } from '../prices/types.js';
+import { costsFor, type RequestCosts } from './costing.js';
+import { timeOrderedId } from './fast-id.js';
+import type { LedgerWriter } from './ledger-writer.js';
+import type { GatewayMetrics } from './metrics.js';
+
+/** One executed request, as the gateway and the library's `chat()` / `embed()` know it. */
+export interface Execution {
+  requestId: string;
+  decision: RouteDecision;
+  team: string | undefined;
+  provider: string;
+  endpoint: string;
+  /** The lane actually used. */
+  lane: 'realtime' | 'flex';
+  fellBack: boolean;
+  usage: Usage | undefined;
+}
+
+/**
+ * Prices an executed request in every lane, queues its ledger row, and counts its cost and
+ * realized or missed savings. Returns the costs (the paid one goes into `x-spendwall-cost-usd`).
+ */
+export function recordExecution(
+  sinks: { prices: PriceBook; ledger: LedgerWriter | undefined; metrics: GatewayMetrics | undefined },
+  execution: Execution,
+): RequestCosts {
+  const { decision, usage, lane } = execution;
+  const costs = costsFor(sinks.prices, execution.provider, decision.model, usage, lane);
+  sinks.ledger?.add({
+    id: timeOrderedId('led_'),
+    requestId: execution.requestId,
+    workload: decision.workload,
+    urgency: decision.urgency,
+    team: execution.team ?? null,
+    provider: execution.provider,
+    model: decision.model,
+    endpoint: execution.endpoint,
+    lane,
+    inputTokens: usage?.inputTokens ?? 0,
+    cachedInputTokens: usage?.cachedInputTokens ?? 0,
+    cacheCreationInputTokens: usage?.cacheCreationInputTokens ?? 0,
+    outputTokens: usage?.outputTokens ?? 0,
+    costNanoUsd: costs.paid,
+    realtimeCostNanoUsd: costs.realtime,
+    batchCostNanoUsd: costs.batch,
+    flexCostNanoUsd: costs.flex,
+    deadlineFallback: execution.fellBack,
+    createdAt: Date.now(),
+  });
+  const metrics = sinks.metrics;
+  if (!metrics) return costs;
+  const labels = { lane, workload: decision.workload };
+  if (costs.paid === null) {
+    metrics.unpriced.add(labels);
+    return costs;
+  }
+  metrics.cost.add(labels, costs.paid / 1e9);
+  if (lane !== 'realtime' && costs.realtime !== null) {
+    metrics.realizedSavings.add(labels, (costs.realtime - costs.paid) / 1e9);
+  }
+  if (lane === 'realtime' && decision.urgency === 'deferrable' && costs.batch !== null) {
+    metrics.missedSavings.add({ workload: decision.workload }, (costs.paid - costs.batch) / 1e9);
+  }
+  return costs;
+}

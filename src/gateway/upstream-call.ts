@@ -1,0 +1,144 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { GatewayError } from './errors.js';
+import type { TrafficClass, Upstream } from './upstreams.js';
+
+/** How the gateway retries for its caller, following the rules the official SDKs apply. */
+export interface RetrySettings {
+  maxRetries: number;
+  initialDelayMs: number;
+  /**
+   * The longest wait the gateway takes on the caller's behalf. A provider asking for longer gets
+   * its 429/503 passed to the client, whose SDK can decide (a person may not want to wait).
+   */
+  maxDelayMs: number;
+  sleep: (milliseconds: number) => Promise<void>;
+}
+
+export const defaultRetrySettings: RetrySettings = {
+  maxRetries: 2,
+  initialDelayMs: 500,
+  maxDelayMs: 8_000,
+  sleep: (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)),
+};
+
+export interface UpstreamRequest {
+  upstream: Upstream;
+  trafficClass: TrafficClass;
+  method: 'GET' | 'POST';
+  /** Path under the provider's base URL: `/chat/completions` (OpenAI), `/v1/messages` (Anthropic). */
+  path: string;
+  headers: Record<string, string>;
+  body: Buffer | null;
+  /** Fails with UND_ERR_HEADERS_TIMEOUT when the provider has not answered by then (flex). */
+  headersTimeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface UpstreamAnswer {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: Dispatcher.ResponseData['body'];
+  /** Attempts beyond the first. */
+  retries: number;
+}
+
+export function sendOnce(request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
+  return request.upstream.pool(request.trafficClass).request({
+    method: request.method,
+    path: request.upstream.pathPrefix + request.path,
+    headers: { ...request.headers, ...request.upstream.authHeaders },
+    body: request.body,
+    ...(request.headersTimeoutMs !== undefined
+      ? { headersTimeout: Math.max(1, request.headersTimeoutMs) }
+      : {}),
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
+}
+
+/**
+ * Sends, retrying what a retry can fix (connection failures, 408/409/429/5xx unless the provider
+ * says `x-should-retry: false`) with the waits the provider asks for, within `settings`.
+ * Resolves with the last answer, successful or not: the caller passes the provider's error on.
+ */
+export async function sendWithRetries(
+  request: UpstreamRequest,
+  settings: RetrySettings,
+  onRetry?: () => void,
+): Promise<UpstreamAnswer> {
+  for (let attempt = 0; ; attempt++) {
+    let answer: Dispatcher.ResponseData;
+    try {
+      answer = await sendOnce(request);
+    } catch (error) {
+      if (request.signal?.aborted || isTimeout(error) || attempt >= settings.maxRetries) {
+        throw unreachable(error);
+      }
+      onRetry?.();
+      await settings.sleep(backoff(attempt, settings));
+      continue;
+    }
+    if (attempt < settings.maxRetries && shouldRetry(answer.statusCode, answer.headers)) {
+      const delay = retryDelay(answer.headers, attempt, settings);
+      if (delay <= settings.maxDelayMs) {
+        await answer.body.dump();
+        onRetry?.();
+        await settings.sleep(delay);
+        continue;
+      }
+    }
+    return { statusCode: answer.statusCode, headers: answer.headers, body: answer.body, retries: attempt };
+  }
+}
+
+export function isTimeout(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+}
+
+function unreachable(error: unknown): GatewayError {
+  const code = (error as { code?: string } | null)?.code ?? 'connection_error';
+  const timedOut = isTimeout(error);
+  return new GatewayError(
+    timedOut ? 504 : 502,
+    timedOut ? 'the provider did not answer in time' : `could not reach the provider (${code})`,
+    {
+      type: 'server_error',
+      code: timedOut ? 'upstream_timeout' : 'upstream_unreachable',
+      isRetryable: true,
+      cause: error,
+    },
+  );
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function shouldRetry(status: number, headers: IncomingHttpHeaders): boolean {
+  const explicit = header(headers, 'x-should-retry');
+  if (explicit === 'true') return true;
+  if (explicit === 'false') return false;
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+/** The wait the answer asks for (`retry-after-ms`, then `retry-after` in seconds or as a date), else backoff. */
+export function retryDelay(headers: IncomingHttpHeaders, attempt: number, settings: RetrySettings): number {
+  const milliseconds = header(headers, 'retry-after-ms');
+  if (milliseconds !== undefined && milliseconds !== '' && Number(milliseconds) >= 0)
+    return Number(milliseconds);
+  const retryAfter = header(headers, 'retry-after');
+  if (retryAfter) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    const date = Date.parse(retryAfter);
+    if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
+  }
+  return backoff(attempt, settings);
+}
+
+function backoff(attempt: number, settings: RetrySettings): number {
+  const delay = Math.min(settings.initialDelayMs * 2 ** attempt, settings.maxDelayMs);
+  return delay * (1 - Math.random() * 0.25);
+}
