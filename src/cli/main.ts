@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { SpendwallError } from '../core/errors.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerEmulateCommand } from './commands/emulate.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerJobCommands } from './commands/jobs.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerPolicyCommands } from './commands/policy.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServeCommand } from './commands/serve.js';
 import { version } from './version.js';
@@ -25,6 +27,8 @@ registerExportCommand(program);
 registerServeCommand(program);
 registerKeysCommand(program);
 registerPolicyCommands(program);
+registerReportCommand(program);
+registerDemoCommand(program);
 
 try {
   await program.parseAsync(process.argv);
