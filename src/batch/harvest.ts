@@ -2,13 +2,14 @@ import type { PriceBook } from '../prices/index.js';
 import type { ProviderAdapterV1, ProviderBatch, RequestResult } from '../providers/provider.js';
 import { type ChunkRecord, getChunk, updateChunk } from '../store/chunks.js';
 import { applyOutcomes, failChunkRequests, type Outcome, releaseChunkRequests } from '../store/outcomes.js';
+import { chunkLineRange } from '../store/requests.js';
 import type { SqlDriver } from '../store/sql.js';
 import { outcomeOf } from './costing.js';
 import { parseProviderCustomId } from './pack.js';
 import { spoolResults } from './spool.js';
 
-/** Results applied per transaction. */
-const resultsPerCommit = 5000;
+/** About how many results are applied per transaction: those of a range of this many lines. */
+const resultsPerCommit = 2000;
 
 /** What the job wants done with requests that did not succeed in this batch. */
 export interface HarvestMode {
@@ -67,19 +68,17 @@ export async function harvestChunk(
   }
 
   const chunks = new Map<string, ChunkRecord | undefined>([[chunk.id, chunk]]);
-  let pending: Array<{ owner: ChunkRecord; outcome: Outcome }> = [];
   let applied = 0;
-  const flush = async () => {
+  const apply = async (pending: Array<{ owner: ChunkRecord; outcome: Outcome }>) => {
     const byOwner = new Map<ChunkRecord, Outcome[]>();
-    // Providers return lines in any order; applying them in line order touches each page of the
-    // requests table once per flush instead of at random.
+    // In line order, each transaction touches the pages of the requests table (and its indexes)
+    // once, in order.
     pending.sort((a, b) => a.outcome.line - b.outcome.line);
     for (const { owner, outcome } of pending) {
       const list = byOwner.get(owner) ?? [];
       list.push(outcome);
       byOwner.set(owner, list);
     }
-    pending = [];
     await driver.transaction(async (executor) => {
       for (const [owner, outcomes] of byOwner) {
         applied += await applyOutcomes(
@@ -99,20 +98,32 @@ export async function harvestChunk(
     });
   };
 
-  const results = await spoolResults(adapter.batch.results(batch));
+  const range = await chunkLineRange(driver, chunk.id);
+  const results = await spoolResults(adapter.batch.results(batch), {
+    first: range?.first ?? 0,
+    last: range?.last ?? 0,
+    perBucket: resultsPerCommit,
+    lineOf: (result) => parseProviderCustomId(result.customId)?.line,
+  });
   try {
-    for await (const result of results) {
-      const origin = parseProviderCustomId(result.customId);
-      if (!origin) continue;
-      // Custom ids name their chunk: a result filed under another chunk (a batch adopted by
-      // mistake after a crash) still reaches its own request.
-      if (!chunks.has(origin.chunkId)) chunks.set(origin.chunkId, await getChunk(driver, origin.chunkId));
-      const owner = chunks.get(origin.chunkId);
-      if (!owner) continue;
-      pending.push({ owner, outcome: toOutcome(result, origin.line, owner, batch, prices, mode) });
-      if (pending.length >= resultsPerCommit) await flush();
+    for await (const bucket of results.buckets()) {
+      let pending: Array<{ owner: ChunkRecord; outcome: Outcome }> = [];
+      for (const result of bucket) {
+        const origin = parseProviderCustomId(result.customId);
+        if (!origin) continue;
+        // Custom ids name their chunk: a result filed under another chunk (a batch adopted by
+        // mistake after a crash) still reaches its own request.
+        if (!chunks.has(origin.chunkId)) chunks.set(origin.chunkId, await getChunk(driver, origin.chunkId));
+        const owner = chunks.get(origin.chunkId);
+        if (!owner) continue;
+        pending.push({ owner, outcome: toOutcome(result, origin.line, owner, batch, prices, mode) });
+        if (pending.length >= 2 * resultsPerCommit) {
+          await apply(pending);
+          pending = [];
+        }
+      }
+      if (pending.length > 0) await apply(pending);
     }
-    if (pending.length > 0) await flush();
   } finally {
     results.dispose();
   }

@@ -80,6 +80,8 @@ export async function ingest(
     startOffset: job.ingestOffset,
     startLine: job.ingestLine + 1,
     maxLineBytes: job.settings.maxLineBytes,
+    // Exact counts matter only against an enqueued-token limit, and pack counts them then.
+    tokenEstimate: 'upper-bound',
     ...(job.settings.provider ? { provider: job.settings.provider } : {}),
     ...(job.settings.endpoint ? { endpoint: job.settings.endpoint } : {}),
   });

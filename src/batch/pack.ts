@@ -3,6 +3,7 @@ import type { ProviderAdapterV1, ProviderName } from '../providers/provider.js';
 import { insertChunk } from '../store/chunks.js';
 import { assignToChunk, type PackingRow, pendingGroups, pendingPage } from '../store/requests.js';
 import type { SqlDriver } from '../store/sql.js';
+import { estimateInputTokens, type InputEndpoint } from './input/index.js';
 import type { EngineSettings } from './job-options.js';
 
 /** Chunk ids have a fixed length so a line's encoded size is known before its chunk exists. */
@@ -80,11 +81,20 @@ export async function packPending(
       created++;
     };
 
+    // Ingest stores an upper bound of each request's tokens. Against a limit, the real count is
+    // taken, so chunks fill up to the limit as the provider counts; without one, nothing is counted.
+    const exact = Number.isFinite(maxTokens);
     let afterLine = 0;
     for (;;) {
-      const page: PackingRow[] = await pendingPage(driver, jobId, group, afterLine, 5000);
+      const page: PackingRow[] = await pendingPage(driver, jobId, group, afterLine, 5000, exact);
       if (page.length === 0) break;
       for (const row of page) {
+        if (exact && row.body !== undefined) {
+          row.estimatedTokens = estimateInputTokens(
+            group.endpoint as InputEndpoint,
+            JSON.parse(row.body) as Record<string, unknown>,
+          );
+        }
         const bytes = row.bodyBytes + envelope + String(row.line).length;
         const fits =
           current &&

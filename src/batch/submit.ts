@@ -125,7 +125,7 @@ async function* encodedLines(
 ): AsyncGenerator<string> {
   let afterLine = 0;
   for (;;) {
-    const page = await chunkRequestsPage(driver, chunk.id, afterLine, 2000);
+    const page = await chunkRequestsPage(driver, chunk.jobId, chunk.id, afterLine, 2000);
     if (page.length === 0) return;
     for (const request of page) {
       yield adapter.batch.encode({

@@ -16,17 +16,21 @@ export async function writeResults(driver: SqlDriver, jobId: string, path: strin
     for (;;) {
       const page = await requestsPage(driver, jobId, afterLine, 2000);
       if (page.length === 0) return;
+      const lines: string[] = [];
       for (const request of page) {
         const response =
           request.status_code !== null || request.response !== null
             ? `{"status_code":${request.status_code ?? 'null'},"body":${request.response ?? 'null'}}`
             : 'null';
-        yield `{"custom_id":${JSON.stringify(request.custom_id)},"line":${request.line},"status":"${request.state}",` +
-          `"lane":${request.lane ? `"${request.lane}"` : 'null'},"attempts":${request.attempts},` +
-          `"response":${request.state === 'succeeded' || request.response ? response : 'null'},` +
-          `"error":${request.state === 'succeeded' ? 'null' : (request.error ?? 'null')},` +
-          `"cost_usd":${usd(request.cost_nanousd)},"realtime_cost_usd":${usd(request.realtime_cost_nanousd)}}\n`;
+        lines.push(
+          `{"custom_id":${JSON.stringify(request.custom_id)},"line":${request.line},"status":"${request.state}",` +
+            `"lane":${request.lane ? `"${request.lane}"` : 'null'},"attempts":${request.attempts},` +
+            `"response":${request.state === 'succeeded' || request.response ? response : 'null'},` +
+            `"error":${request.state === 'succeeded' ? 'null' : (request.error ?? 'null')},` +
+            `"cost_usd":${usd(request.cost_nanousd)},"realtime_cost_usd":${usd(request.realtime_cost_nanousd)}}\n`,
+        );
       }
+      yield lines;
       afterLine = page.at(-1)!.line;
     }
   });
@@ -39,9 +43,10 @@ export async function writeRejects(driver: SqlDriver, jobId: string, path: strin
     for (;;) {
       const page = await rejectsPage(driver, jobId, afterLine, 2000);
       if (page.length === 0) return;
-      for (const reject of page) {
-        yield `${JSON.stringify({ line: Number(reject.line), custom_id: reject.custom_id, code: reject.code, reason: reject.reason })}\n`;
-      }
+      yield page.map(
+        (reject) =>
+          `${JSON.stringify({ line: Number(reject.line), custom_id: reject.custom_id, code: reject.code, reason: reject.reason })}\n`,
+      );
       afterLine = Number(page.at(-1)!.line);
     }
   });
@@ -51,14 +56,15 @@ function usd(nanoUsd: number | null): string {
   return nanoUsd === null ? 'null' : String(Number(nanoUsd) / nanoUsdPerUsd);
 }
 
-async function writeJsonLines(path: string, lines: () => AsyncGenerator<string>): Promise<number> {
+/** Writes pages of lines, each page in one write (a write per line costs more than the line). */
+async function writeJsonLines(path: string, pages: () => AsyncGenerator<string[]>): Promise<number> {
   const temporary = `${path}.partial-${process.pid}`;
   const stream = createWriteStream(temporary);
   let count = 0;
   try {
-    for await (const line of lines()) {
-      count++;
-      if (!stream.write(line)) await once(stream, 'drain');
+    for await (const lines of pages()) {
+      count += lines.length;
+      if (!stream.write(lines.join(''))) await once(stream, 'drain');
     }
     stream.end();
     await once(stream, 'finish');

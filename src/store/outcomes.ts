@@ -52,9 +52,10 @@ export async function applyOutcomes(
   maxAttempts: number,
   outcomes: readonly Outcome[],
 ): Promise<number> {
-  const ledgerRows: SqlValue[][] = [];
-  const attemptRows: SqlValue[][] = [];
-  const responseRows: SqlValue[][] = [];
+  // Rows to insert, each table's values in one flat list (no array per row to build and flatten).
+  const ledgerRows: SqlValue[] = [];
+  const attemptRows: SqlValue[] = [];
+  const responseRows: SqlValue[] = [];
   let applied = 0;
   const taken = await takeOutcomes(executor, context, maxAttempts, outcomes);
   for (const outcome of outcomes) {
@@ -65,21 +66,24 @@ export async function applyOutcomes(
     const attempt = Number(row.attempts);
     // Only a final outcome's body is kept: it is what the results file shows.
     if (row.state !== 'pending' && outcome.response !== null)
-      responseRows.push([context.jobId, outcome.line, outcome.response]);
-    attemptRows.push([
-      context.jobId,
-      outcome.line,
-      attempt,
-      outcome.chunkId,
-      outcome.providerBatchId,
-      outcome.lane,
-      outcome.outcome,
-      outcome.statusCode,
-      outcome.error,
-      context.now,
-    ]);
+      responseRows.push(context.jobId, outcome.line, outcome.response);
+    // The history of tries is kept for requests that needed more than one or did not succeed; a
+    // first-try success is all in its request row (attempts 1, lane, chunk) and its ledger row.
+    if (outcome.outcome !== 'succeeded' || attempt > 1)
+      attemptRows.push(
+        context.jobId,
+        outcome.line,
+        attempt,
+        outcome.chunkId,
+        outcome.providerBatchId,
+        outcome.lane,
+        outcome.outcome,
+        outcome.statusCode,
+        outcome.error,
+        context.now,
+      );
     if (outcome.outcome === 'succeeded' && usage) {
-      ledgerRows.push([
+      ledgerRows.push(
         `${context.jobId}:${outcome.line}:${attempt}`,
         context.jobId,
         outcome.line,
@@ -99,7 +103,7 @@ export async function applyOutcomes(
         outcome.flexCost,
         outcome.deadlineFallback ? 1 : 0,
         context.now,
-      ]);
+      );
     }
   }
   await insertRows(executor, 'INSERT INTO responses (job_id, line, body)', 3, responseRows);
@@ -134,7 +138,10 @@ const outcomesPerStatement = 200;
  * results (those with a chunk) go in set-based statements of up to 200, so a database across a
  * network pays one round trip per 200 results, not per result. SQLite is in process: a prepared
  * point update per result is cheap there, and measured faster than its plan for the set-based
- * form (at 200,000 requests the set-based update doubled the runner's CPU time).
+ * form (at 200,000 requests the set-based update doubled the runner's CPU time). Its updates carry
+ * no RETURNING clause (which cost SQLite about as much as the update itself): the tries each
+ * request had are read first, for a whole run of lines in one range scan, inside the same
+ * transaction, and an update that changed its row took effect.
  */
 async function takeOutcomes(
   executor: SqlExecutor,
@@ -145,8 +152,25 @@ async function takeOutcomes(
   const taken = new Map<Outcome, Taken>();
   const inChunks: Outcome[] = [];
   const seenLines = new Set<number>();
+  if (executor.dialect === 'sqlite') {
+    const queued = await queuedAttempts(executor, context.jobId, outcomes);
+    for (const outcome of outcomes) {
+      if (outcome.chunkId === null) {
+        const row = await takeOneOutcome(executor, context, maxAttempts, outcome);
+        if (row) taken.set(outcome, row);
+        continue;
+      }
+      const attempts = queued.get(outcome.line);
+      // Not queued in this chunk (any more): applied already, or never this chunk's.
+      if (attempts === undefined || attempts.chunkId !== outcome.chunkId) continue;
+      queued.delete(outcome.line);
+      const row = await takeQueuedOutcome(executor, context, maxAttempts, outcome, attempts.attempts);
+      if (row) taken.set(outcome, row);
+    }
+    return taken;
+  }
   for (const outcome of outcomes) {
-    if (outcome.chunkId === null || executor.dialect === 'sqlite') {
+    if (outcome.chunkId === null) {
       const row = await takeOneOutcome(executor, context, maxAttempts, outcome);
       if (row) taken.set(outcome, row);
     } else if (!seenLines.has(outcome.line)) {
@@ -208,34 +232,53 @@ function outcomeValues(outcome: Outcome): SqlValue[] {
   ];
 }
 
+/** Tries so far of the queued requests among the outcomes' lines (one range scan), by line. */
+async function queuedAttempts(
+  executor: SqlExecutor,
+  jobId: string,
+  outcomes: readonly Outcome[],
+): Promise<Map<number, { attempts: number; chunkId: string }>> {
+  const queued = new Map<number, { attempts: number; chunkId: string }>();
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const outcome of outcomes) {
+    if (outcome.chunkId === null) continue;
+    if (outcome.line < first) first = outcome.line;
+    if (outcome.line > last) last = outcome.line;
+  }
+  if (first > last) return queued;
+  const rows = await executor.all<{ line: number; attempts: number; chunk_id: string }>(
+    "SELECT line, attempts, chunk_id FROM requests WHERE job_id = ? AND line BETWEEN ? AND ? AND state = 'queued'",
+    [jobId, first, last],
+  );
+  for (const row of rows)
+    queued.set(Number(row.line), { attempts: Number(row.attempts), chunkId: row.chunk_id });
+  return queued;
+}
+
 /**
- * One outcome, if its request is still where the outcome expects it: `queued` in the outcome's
- * chunk, or `pending` for a synchronous call.
+ * An outcome for a request known (in this transaction) to be queued in the outcome's chunk with
+ * `attempts` tries so far. The guard stays in the statement all the same.
  */
-async function takeOneOutcome(
+async function takeQueuedOutcome(
   executor: SqlExecutor,
   context: LedgerContext,
   maxAttempts: number,
   outcome: Outcome,
+  attempts: number,
 ): Promise<Taken | undefined> {
-  const [line, chunkId, retry, result, lane, statusCode, error, input, cached, output, cost, realtimeCost] =
+  const [line, chunkId, , result, lane, statusCode, error, input, cached, output, cost, realtimeCost] =
     outcomeValues(outcome);
-  const guard = chunkId === null ? "state = 'pending'" : "state = 'queued' AND chunk_id = ?";
-  const rows = await executor.all<Taken>(
+  const again = outcome.retry && attempts + 1 < maxAttempts;
+  const changed = await executor.run(
     `UPDATE requests SET
-       attempts = attempts + 1,
-       state = CASE WHEN ? = 1 AND attempts + 1 < ? THEN 'pending' ELSE ? END,
-       chunk_id = CASE WHEN ? = 1 AND attempts + 1 < ? THEN NULL ELSE chunk_id END,
+       attempts = ?, state = ?, ${again ? 'chunk_id = NULL,' : ''}
        lane = ?, status_code = ?, error = ?, input_tokens = ?, cached_input_tokens = ?, output_tokens = ?,
        cost_nanousd = ?, realtime_cost_nanousd = ?, finished_at = ?
-     WHERE job_id = ? AND line = ? AND ${guard}
-     RETURNING attempts, state`,
+     WHERE job_id = ? AND line = ? AND state = 'queued' AND chunk_id = ? AND attempts = ?`,
     [
-      retry!,
-      maxAttempts,
-      result!,
-      retry!,
-      maxAttempts,
+      attempts + 1,
+      again ? 'pending' : result!,
       lane!,
       statusCode!,
       error!,
@@ -247,27 +290,91 @@ async function takeOneOutcome(
       context.now,
       context.jobId,
       line!,
-      ...(chunkId === null ? [] : [chunkId!]),
+      chunkId!,
+      attempts,
     ],
   );
+  return changed === 1
+    ? { attempts: attempts + 1, state: again ? 'pending' : (result as RequestState) }
+    : undefined;
+}
+
+/**
+ * One outcome, if its request is still where the outcome expects it: `queued` in the outcome's
+ * chunk, or `pending` for a synchronous call. An outcome that cannot be tried again (most of them)
+ * leaves chunk_id out of its SET list, so the update does not touch the chunk index.
+ */
+async function takeOneOutcome(
+  executor: SqlExecutor,
+  context: LedgerContext,
+  maxAttempts: number,
+  outcome: Outcome,
+): Promise<Taken | undefined> {
+  const [line, chunkId, retry, result, lane, statusCode, error, input, cached, output, cost, realtimeCost] =
+    outcomeValues(outcome);
+  const guard = chunkId === null ? "state = 'pending'" : "state = 'queued' AND chunk_id = ?";
+  const where = [context.now, context.jobId, line!, ...(chunkId === null ? [] : [chunkId!])];
+  const results = [lane!, statusCode!, error!, input!, cached!, output!, cost!, realtimeCost!];
+  const rows = outcome.retry
+    ? await executor.all<Taken>(
+        `UPDATE requests SET
+           attempts = attempts + 1,
+           state = CASE WHEN ? = 1 AND attempts + 1 < ? THEN 'pending' ELSE ? END,
+           chunk_id = CASE WHEN ? = 1 AND attempts + 1 < ? THEN NULL ELSE chunk_id END,
+           lane = ?, status_code = ?, error = ?, input_tokens = ?, cached_input_tokens = ?, output_tokens = ?,
+           cost_nanousd = ?, realtime_cost_nanousd = ?, finished_at = ?
+         WHERE job_id = ? AND line = ? AND ${guard}
+         RETURNING attempts, state`,
+        [retry!, maxAttempts, result!, retry!, maxAttempts, ...results, ...where],
+      )
+    : await executor.all<Taken>(
+        `UPDATE requests SET
+           attempts = attempts + 1, state = ?,
+           lane = ?, status_code = ?, error = ?, input_tokens = ?, cached_input_tokens = ?, output_tokens = ?,
+           cost_nanousd = ?, realtime_cost_nanousd = ?, finished_at = ?
+         WHERE job_id = ? AND line = ? AND ${guard}
+         RETURNING attempts, state`,
+        [result!, ...results, ...where],
+      );
   const row = rows[0];
   return row ? { attempts: Number(row.attempts), state: row.state } : undefined;
 }
 
+/**
+ * Inserts rows given as one flat list of `columns` values each, in statements of at most 5,000
+ * values. Statements hold a power-of-two number of rows (a remainder of 300 goes as 256 + 32 +
+ * 8 + 4): a driver keeps every statement it prepared, and results arrive in runs of any length.
+ */
 async function insertRows(
   executor: SqlExecutor,
   insert: string,
   columns: number,
-  rows: SqlValue[][],
+  values: SqlValue[],
 ): Promise<void> {
-  const perStatement = Math.floor(5000 / columns);
-  for (let start = 0; start < rows.length; start += perStatement) {
-    const slice = rows.slice(start, start + perStatement);
+  const rowsPerStatement = 2 ** Math.floor(Math.log2(5000 / columns));
+  let start = 0;
+  while (start < values.length) {
+    const left = (values.length - start) / columns;
+    const rows = left >= rowsPerStatement ? rowsPerStatement : 2 ** Math.floor(Math.log2(left));
+    const end = start + rows * columns;
     await executor.run(
-      `${insert} VALUES ${valuesPlaceholders(slice.length, columns)} ON CONFLICT DO NOTHING`,
-      slice.flat(),
+      insertStatement(insert, rows, columns),
+      start === 0 && end === values.length ? values : values.slice(start, end),
     );
+    start = end;
   }
+}
+
+const insertStatements = new Map<string, string>();
+
+function insertStatement(insert: string, rows: number, columns: number): string {
+  const key = `${rows}:${insert}`;
+  let statement = insertStatements.get(key);
+  if (statement === undefined) {
+    statement = `${insert} VALUES ${valuesPlaceholders(rows, columns)} ON CONFLICT DO NOTHING`;
+    insertStatements.set(key, statement);
+  }
+  return statement;
 }
 
 /**

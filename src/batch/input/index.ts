@@ -3,7 +3,7 @@ export { maxCustomIdLength } from './line-schemas.js';
 export { LineSplitter, type RawLine } from './line-splitter.js';
 export { type LineContext, parseJobLine } from './parse-line.js';
 export { defaultMaxLineBytes, readJobInput } from './read-job-input.js';
-export { estimateInputTokens } from './token-estimate.js';
+export { estimateInputTokens, inputTokensUpperBound } from './token-estimate.js';
 export type {
   AcceptedLine,
   InputEndpoint,
@@ -13,5 +13,6 @@ export type {
   ReadJobInputOptions,
   RejectCode,
   RejectedLine,
+  TokenEstimate,
 } from './types.js';
 export { anthropicEndpoint, openAiEndpoints } from './types.js';

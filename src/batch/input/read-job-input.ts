@@ -127,7 +127,8 @@ function checkOptions(options: ReadJobInputOptions): ReaderSettings {
       place: '--endpoint',
     });
   }
-  return { startOffset, startLine, maxLineBytes, highWaterMark, provider, endpoint };
+  const tokenEstimate = options.tokenEstimate ?? 'exact';
+  return { startOffset, startLine, maxLineBytes, highWaterMark, provider, endpoint, tokenEstimate };
 }
 
 function requirePositiveInteger(value: number, place: string): void {

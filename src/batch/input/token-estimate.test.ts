@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countChatPromptTokens, countTextTokens } from '../../core/tokens.js';
-import { estimateInputTokens } from './token-estimate.js';
+import { estimateInputTokens, inputTokensUpperBound } from './token-estimate.js';
 
 const messages = [
   { role: 'system', content: 'You sort tickets.' },
@@ -90,6 +90,27 @@ describe('estimateInputTokens on repeated long instructions', () => {
     for (let index = 0; index < 600; index++) {
       const text = `Document ${index}: ${'lorem ipsum dolor sit amet '.repeat(12)}`;
       expect(estimateInputTokens('/v1/embeddings', { input: text })).toBe(countTextTokens(text));
+    }
+  });
+});
+
+describe('inputTokensUpperBound', () => {
+  it('is never below the exact count, for every endpoint and for text beyond ASCII', () => {
+    const cases: Array<[Parameters<typeof estimateInputTokens>[0], Record<string, unknown>]> = [
+      [
+        '/v1/chat/completions',
+        { messages: [...messages, { role: 'user', content: '請幫我分類 🙂', name: 'x' }] },
+      ],
+      ['/v1/messages', { messages, system: 'Réponds en français.' }],
+      ['/v1/responses', { instructions: 'Be brief', input: [{ content: 'héllo' }, 'again'] }],
+      ['/v1/embeddings', { input: ['a', 'b', [1, 2, 3]] }],
+      ['/v1/completions', { prompt: '1234567890 12345 999999' }],
+      ['/v1/moderations', { input: [{ type: 'text', text: 'check this' }] }],
+    ];
+    for (const [endpoint, body] of cases) {
+      expect(inputTokensUpperBound(endpoint, body)).toBeGreaterThanOrEqual(
+        estimateInputTokens(endpoint, body),
+      );
     }
   });
 });

@@ -89,4 +89,11 @@ export interface ReadJobInputOptions {
   endpoint?: string;
   /** Read chunk size in bytes. Default 1 MiB. */
   highWaterMark?: number;
+  /**
+   * `exact` (the default): estimatedInputTokens is the tokenizer's count. `upper-bound`: a bound
+   * of it from the texts' UTF-8 bytes, for a fraction of the cost.
+   */
+  tokenEstimate?: TokenEstimate;
 }
+
+export type TokenEstimate = 'exact' | 'upper-bound';
