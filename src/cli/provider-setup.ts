@@ -1,5 +1,5 @@
 import { SpendwallError } from '../core/errors.js';
-import { createEmulator, type Emulator } from '../emulator/index.js';
+import type { Emulator } from '../emulator/index.js';
 import { createProvider, keyVariableOf, providerNames, settingsFromEnvironment } from '../providers/index.js';
 import type { ProviderAdapterV1, ProviderName } from '../providers/provider.js';
 
@@ -20,6 +20,8 @@ export async function setUpProviders(options: {
   required: boolean;
 }): Promise<ProviderSetup> {
   if (options.emulator) {
+    // Loaded only for a dry run: the emulator brings the tokenizer's tables with it.
+    const { createEmulator } = await import('../emulator/index.js');
     // A 24-hour window passes in 24 seconds; a small job finishes in a second or two.
     const emulator = createEmulator({ clock: { scale: 3600 } });
     const url = await emulator.listen(0);

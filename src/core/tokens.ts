@@ -1,4 +1,20 @@
-import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
+import { createRequire } from 'node:module';
+
+/**
+ * The o200k_base counter, loaded on the first count: its tables cost about a second of CPU and
+ * 100 MB, and most processes that import this module (the CLI, the batch engine for models
+ * without an enqueued-token limit) never count a token. The package's CommonJS build is loaded
+ * with `require` because callers count synchronously.
+ */
+let o200kCounter: ((text: string) => number) | undefined;
+function countO200k(text: string): number {
+  o200kCounter ??= (
+    createRequire(import.meta.url)('gpt-tokenizer/encoding/o200k_base') as {
+      countTokens(text: string): number;
+    }
+  ).countTokens;
+  return o200kCounter(text);
+}
 
 /**
  * Token counting with a real tokenizer (OpenAI's o200k_base, used by the gpt-4o and later

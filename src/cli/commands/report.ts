@@ -1,13 +1,6 @@
 import type { Command } from 'commander';
-import { ConfigError } from '../../core/errors.js';
-import { loadPolicy, routeRequest } from '../../policy/index.js';
-import { analyzeUsage } from '../../report/analyze.js';
-import { openSources } from '../../report/sources.js';
-import type { ImportIssue } from '../../report/usage-record.js';
-import type { Router } from '../../report/what-if/replay.js';
-import { writeReport } from '../../report/write-report.js';
 
-interface ReportFlags {
+export interface ReportFlags {
   import?: string[];
   ledger?: boolean;
   database?: string;
@@ -45,45 +38,8 @@ export function registerReportCommand(program: Command): void {
         '  spendwall demo    (a generated history, end to end)\n\nSee docs/report.md.',
     )
     .action(async (flags: ReportFlags) => {
-      await runReport(flags);
+      // Loaded when the command runs: registering it (and `spendwall --help`) stays cheap.
+      const { reportCommand } = await import('./report-action.js');
+      await reportCommand(flags);
     });
-}
-
-async function runReport(flags: ReportFlags): Promise<void> {
-  const imports = flags.import ?? [];
-  if (imports.length === 0 && !flags.ledger) {
-    throw new ConfigError(
-      'nothing to read: give --import FORMAT:PATH (repeatable) or --ledger, or try `spendwall demo`',
-      {
-        place: 'spendwall report',
-      },
-    );
-  }
-  const route = flags.policy ? await routerFor(flags.policy) : undefined;
-  const sources = openSources({
-    imports,
-    ledger: flags.ledger ?? false,
-    database: flags.database,
-  });
-  const analysis = await analyzeUsage(sources.records, route ? { route } : {});
-  reportIssues(sources.issues, sources.issueCount());
-  await writeReport(analysis, {
-    json: flags.json ?? false,
-    outDir: flags.files ? flags.outDir : null,
-    sources: sources.names,
-    issues: sources.issueCount(),
-  });
-}
-
-export async function routerFor(path: string): Promise<Router> {
-  const policy = await loadPolicy(path);
-  return (input) => routeRequest(policy, input);
-}
-
-/** Rows left out are named on stderr (the first five), so stdout stays the report. */
-export function reportIssues(issues: readonly ImportIssue[], total: number): void {
-  if (total === 0) return;
-  for (const issue of issues.slice(0, 5))
-    console.error(`spendwall: ${issue.path} ${issue.position}: ${issue.message}`);
-  console.error(`spendwall: ${total} row(s) left out of the report${total > 5 ? ' (first 5 shown)' : ''}`);
 }

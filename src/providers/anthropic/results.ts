@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Connection, requestStream } from '../internal/connection.js';
-import { parseLine, readLines } from '../internal/json-lines.js';
+import { parseLine, readLines, type TextLine } from '../internal/json-lines.js';
 import type { RequestResult } from '../provider.js';
 import type { AnthropicBatchObject } from './batch-object.js';
 import { anthropicUsage } from './usage.js';
@@ -54,7 +54,8 @@ export async function* anthropicResults(
   const response = await requestStream(connection, { method: 'GET', path });
   const place = `batch ${batch.id}, results`;
   for await (const line of readLines(response, place)) {
-    yield classifyAnthropicLine(parseLine(line, resultLineSchema, place), place, line.number);
+    const read = readResultLine(line) ?? parseLine(line, resultLineSchema, place);
+    yield classifyAnthropicLine(read, place, line.number);
   }
 }
 
@@ -105,4 +106,25 @@ export function classifyAnthropicLine(line: ResultLine, place: string, lineNumbe
         },
       };
   }
+}
+
+/**
+ * The well-formed line, checked by hand instead of by zod on every result. It accepts only lines
+ * the schema accepts; anything else gives `undefined`, and `parseLine` describes the problem.
+ */
+function readResultLine(line: TextLine): ResultLine | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line.text);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(value) || typeof value['custom_id'] !== 'string') return undefined;
+  const result = value['result'];
+  if (!isRecord(result) || typeof result['type'] !== 'string') return undefined;
+  return value as ResultLine;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

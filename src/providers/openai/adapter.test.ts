@@ -211,6 +211,28 @@ describe('retrieve and results', () => {
       new RegExp(`batch ${created.id}, output file file-\\w+: line 1: `),
     );
   });
+
+  it.each([
+    ['{"custom_id":7,"response":null,"error":{"code":"batch_expired"}}', 'custom_id: '],
+    ['{"custom_id":"a","response":{"status_code":200.5,"body":{}},"error":null}', 'response.status_code: '],
+    ['{"custom_id":"a","response":{"status_code":200,"request_id":1,"body":{}}}', 'response.request_id: '],
+    ['{"custom_id":"a","response":null,"error":{"code":7}}', 'error.code: '],
+    ['{"custom_id":"a","response":null,"error":null}', '(the line): a line needs a response or an error'],
+    ['["a"]', '(the line): '],
+  ])('describes a result line of the wrong shape with the field at fault: %s', async (line, field) => {
+    const { adapter } = setUp(undefined, async (incoming, next) =>
+      incoming.url.endsWith('/content') ? new Response(`${line}\n`) : next(incoming),
+    );
+    const created = await adapter.batch.create({
+      lines: lines(adapter, 1),
+      endpoint: '/v1/chat/completions',
+      model,
+      tag,
+    });
+    const error = await collect(adapter.batch.results(created)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect((error as Error).message).toContain(`line 1: ${field}`);
+  });
 });
 
 describe('status mapping', () => {

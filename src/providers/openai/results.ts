@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Connection, requestStream } from '../internal/connection.js';
-import { parseLine, readLines } from '../internal/json-lines.js';
+import { parseLine, readLines, type TextLine } from '../internal/json-lines.js';
 import { outcomeForStatus } from '../internal/outcome.js';
 import type { RequestResult } from '../provider.js';
 import type { OpenAIBatchObject } from './batch-object.js';
@@ -45,7 +45,7 @@ export async function* openAIResults(
     });
     const place = `batch ${batch.id}, ${file.kind} file ${file.id}`;
     for await (const line of readLines(response, place)) {
-      yield classifyOpenAILine(parseLine(line, resultLineSchema, place));
+      yield classifyOpenAILine(readResultLine(line) ?? parseLine(line, resultLineSchema, place));
     }
   }
 }
@@ -77,4 +77,40 @@ export function classifyOpenAILine(line: ResultLine): RequestResult {
     error: { code, message: line.error?.message ?? 'the line did not run' },
     usage: null,
   };
+}
+
+/**
+ * The well-formed line, checked by hand instead of by zod on every result. It accepts only lines
+ * the schema accepts; anything else (not JSON, a field of the wrong type) gives `undefined`, and
+ * `parseLine` then describes the problem exactly as before.
+ */
+function readResultLine(line: TextLine): ResultLine | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line.text);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(value) || typeof value['custom_id'] !== 'string') return undefined;
+  const response = value['response'];
+  const error = value['error'];
+  if (response !== undefined && response !== null) {
+    if (!isRecord(response) || !Number.isSafeInteger(response['status_code'])) return undefined;
+    if (!isNullishString(response['request_id'])) return undefined;
+  } else if (error === undefined || error === null) {
+    return undefined;
+  }
+  if (error !== undefined && error !== null) {
+    if (!isRecord(error) || !isNullishString(error['code']) || !isNullishString(error['message']))
+      return undefined;
+  }
+  return value as ResultLine;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isNullishString(value: unknown): boolean {
+  return value === undefined || value === null || typeof value === 'string';
 }
