@@ -1,30 +1,6 @@
-import { costOf, type PriceBook } from '../prices/index.js';
-import type { RequestResult, Usage } from '../providers/provider.js';
+import { costsInEveryLane, type PriceBook } from '../prices/index.js';
+import type { RequestResult } from '../providers/provider.js';
 import type { Lane, Outcome } from '../store/outcomes.js';
-
-export interface Costs {
-  /** What was paid in the lane that ran; null when the price is unknown. */
-  paid: number | null;
-  realtime: number | null;
-  batch: number | null;
-  flex: number | null;
-}
-
-/** Every lane's price of one request's usage, in nano-USD (null: unknown, never zero). */
-export function costsFor(
-  prices: PriceBook,
-  provider: string,
-  model: string,
-  usage: Usage,
-  lane: Lane,
-): Costs {
-  const price = prices.priceFor(provider, model);
-  const realtime = costOf(price, usage, 'realtime');
-  const batch = costOf(price, usage, 'batch');
-  const flex = costOf(price, usage, 'flex');
-  const paid = lane === 'batch' ? batch : lane === 'flex' ? flex : realtime;
-  return { paid, realtime, batch, flex };
-}
 
 /**
  * The store's record of one finished try: the provider's result, priced in every lane (only a
@@ -46,7 +22,7 @@ export function outcomeOf(
 ): Outcome {
   const costs =
     result.outcome === 'succeeded' && result.usage
-      ? costsFor(prices, where.provider, where.model, result.usage, where.lane)
+      ? costsInEveryLane(prices, where.provider, where.model, result.usage, where.lane)
       : { paid: null, realtime: null, batch: null, flex: null };
   return {
     line: where.line,

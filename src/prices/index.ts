@@ -14,6 +14,7 @@ export {
   type UnpricedReason,
 } from './cost.js';
 export { formatUsd } from './format-usd.js';
+export { costsInEveryLane, type LaneCosts } from './lane-costs.js';
 export { parsePriceOverrides } from './overrides.js';
 export { createPriceBook, type PriceBook, type PriceBookOptions, priceFor } from './price-book.js';
 export {
