@@ -1,26 +1,33 @@
 /**
  * The async lane's acceptance path (issue 4): `POST /v1/chat/completions` with
  * `Prefer: respond-async` answered 202 only after the request is committed to SQLite (group
- * commit). 50 concurrent HTTP clients on kept-alive sockets, in a worker thread so that they do
- * not share the server's event loop, send for a fixed time; the figures are accepted requests per
- * second and the accept latency a client sees (p50, p99).
+ * commit), through the real gateway server (`createGateway`: gateway-key check, body check,
+ * the policy's routing, then the lane's `accept`). 50 concurrent HTTP clients on kept-alive
+ * sockets, in a worker thread so that they do not share the server's event loop, send for a fixed
+ * time; the figures are accepted requests per second and the accept latency a client sees (p50,
+ * p99), and the server thread's busy time per request (event-loop utilization), which the
+ * machine's load moves much less than the rate.
  *
- * Baseline, measured in the same run on the same machine: the same server answering 202 without
- * touching the store (the HTTP ceiling); the ratio says what durability costs.
+ * Baselines, measured in the same run on the same machine: a bare node:http server answering 202
+ * (the HTTP ceiling of one Node thread), and the same gateway with a lane that answers without
+ * touching the store; the ratio to the latter says what durability costs.
  *
  * Target: ≥ 20,000 accepted/s with p99 < 20 ms.
  *
  *   npx tsx bench/async-enqueue.ts [--seconds=5] [--clients=50] [--rounds=3]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { createAsyncLane } from '../src/gateway/async/index.js';
+import { createKey } from '../src/gateway/key-store.js';
+import { createGateway, type Gateway } from '../src/gateway/server.js';
 import type { AsyncLane, AsyncSubmission, RequestContext } from '../src/gateway/types.js';
+import { parsePolicy, routeRequest } from '../src/policy/index.js';
 import { openStore } from '../src/store/open-store.js';
 
 const argument = (name: string, fallback: number) =>
@@ -47,10 +54,10 @@ const body = JSON.stringify({
 const clientCode = `
 const { parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
-const { port, clients, seconds, body } = workerData;
+const { port, clients, seconds, body, key } = workerData;
 const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
 const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body),
-  authorization: 'Bearer team-bench', prefer: 'respond-async', 'x-spendwall-workload': 'bench' };
+  authorization: 'Bearer ' + key, prefer: 'respond-async', 'x-spendwall-workload': 'bench' };
 const latencies = [];
 let failures = 0;
 function send() {
@@ -74,47 +81,77 @@ function send() {
   await Promise.all(Array.from({ length: clients }, async () => { while (performance.now() < stopAt) await send(); }));
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
-  parentPort.postMessage({ latencies, failures, elapsed });
+  parentPort.postMessage({ latencies, failures, elapsed, clientBusy: performance.eventLoopUtilization().utilization });
 })();
 `;
+
+/**
+ * CPU time of this process's main thread (the server's), user + system, in µs, from
+ * /proc/self/task/PID/stat: unlike the event loop's busy time it does not count the time the
+ * thread was runnable but waiting for a core that the load client or other work held.
+ */
+function serverThreadCpuMicros(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000; // 100 clock ticks a second
+  } catch {
+    return Number.NaN; // not Linux
+  }
+}
 
 interface Run {
   rate: number;
   /** Main-thread busy time per request served (event-loop utilization), load-independent-ish. */
   busyMicroseconds: number;
+  /** Main-thread CPU time per request served. */
+  cpuMicroseconds: number;
+  /** Share of its time the client thread was busy: near 1, the client, not the server, set the rate. */
+  clientBusy: number;
   p50: number;
   p99: number;
   failures: number;
   accepted: number;
 }
 
-async function measure(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<Run> {
+/** A server under test, listening on loopback in this thread. */
+interface Target {
+  readonly server: Server;
+  readonly url: string | undefined;
+}
+
+async function measure(target: Target, key: string): Promise<Run> {
   let served = 0;
-  const server = createServer((request, response) => {
+  const count = () => {
     served++;
-    handler(request, response);
-  });
-  server.keepAliveTimeout = 30_000;
+  };
+  target.server.on('request', count);
   const loopBefore = performance.eventLoopUtilization();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const worker = new Worker(clientCode, { eval: true, workerData: { port, clients, seconds, body } });
-  const result = await new Promise<{ latencies: number[]; failures: number; elapsed: number }>(
-    (resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-    },
-  );
+  const cpuBefore = serverThreadCpuMicros();
+  const port = Number(new URL(target.url ?? '').port);
+  const worker = new Worker(clientCode, { eval: true, workerData: { port, clients, seconds, body, key } });
+  const result = await new Promise<{
+    latencies: number[];
+    failures: number;
+    elapsed: number;
+    clientBusy: number;
+  }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
   const loop = performance.eventLoopUtilization(loopBefore);
+  const cpu = serverThreadCpuMicros() - cpuBefore;
   await worker.terminate();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  target.server.off('request', count);
+  target.server.closeIdleConnections();
   const sorted = Float64Array.from(result.latencies).sort();
   const at = (quantile: number) =>
     sorted[Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))] ?? 0;
   return {
     rate: sorted.length / result.elapsed,
     busyMicroseconds: (loop.active * 1000) / Math.max(served, 1),
+    cpuMicroseconds: cpu / Math.max(served, 1),
+    clientBusy: result.clientBusy,
     p50: at(0.5),
     p99: at(0.99),
     failures: result.failures,
@@ -149,15 +186,6 @@ function median(runs: Run[]): Run {
   return runs.slice().sort((left, right) => left.rate - right.rate)[Math.floor(runs.length / 2)]!;
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
-
 const context: RequestContext = {
   requestId: 'req_bench',
   caller: { team: 'team-bench', admin: false, keyId: 'key_bench' },
@@ -187,16 +215,60 @@ function submissionOf(received: Buffer): AsyncSubmission {
   };
 }
 
+/** The policy the gateway routes with: `bench` is deferrable work the batch lane takes. */
+const policy = parsePolicy(
+  [
+    'version: 1',
+    'default: { urgency: interactive, workload: unlabeled }',
+    'workloads:',
+    '  bench: { urgency: deferrable, deadline: 24h }',
+  ].join('\n'),
+  'bench policy',
+);
+
+async function startGateway(
+  store: Awaited<ReturnType<typeof openStore>>,
+  asyncLane: AsyncLane,
+): Promise<Gateway> {
+  const gateway = await createGateway({
+    driver: store.driver,
+    // Never called: every request is accepted for later. Requests still go through access,
+    // body checks and routing exactly as `spendwall serve` does.
+    upstreams: { openai: { baseURL: 'http://127.0.0.1:9/v1', apiKey: 'sk-bench' } },
+    route: (input) => routeRequest(policy, input),
+    prices: policy.priceBook,
+    asyncLane,
+    log: null,
+  });
+  await gateway.listen(0);
+  return gateway;
+}
+
+/** The 202s a gateway sent, from its own Prometheus counter. */
+function acceptedBy(gateway: Gateway): number {
+  const text = gateway.metrics.render({ ledgerPending: 0, inFlight: {} });
+  const match = /^spendwall_gateway_async_accepted_total\{workload="bench"\} (\d+)$/m.exec(text);
+  return Number(match?.[1] ?? 0);
+}
+
 async function main(): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'spendwall-async-bench-'));
   try {
-    const baselineHandler = (request: IncomingMessage, response: ServerResponse) => {
-      readBody(request).then(() => {
+    const bare = createServer((request, response) => {
+      request.resume();
+      request.once('end', () => {
         response.writeHead(202, { 'content-type': 'application/json' });
         response.end('{"id":"areq_baseline","status":"queued"}');
       });
+    });
+    bare.keepAliveTimeout = 30_000;
+    await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+    const bareTarget: Target = {
+      server: bare,
+      url: `http://127.0.0.1:${(bare.address() as AddressInfo).port}`,
     };
     const store = await openStore({ home: folder });
+    const { key } = await createKey(store.driver, 'team-bench');
     // Counts the lane's transactions (its group commits), to report the group size over HTTP.
     let transactions = 0;
     const transaction = store.driver.transaction.bind(store.driver);
@@ -214,43 +286,39 @@ async function main(): Promise<void> {
       flush: { checkIntervalMs: 3_600_000, maxAgeMs: 3_600_000 },
       webhooks: { secret: undefined },
     });
-    let answered = 0;
-    const laneHandler = (request: IncomingMessage, response: ServerResponse) => {
-      readBody(request)
-        .then((received) => lane.accept(submissionOf(received)))
-        .then((accepted) => {
-          answered++;
-          const answer = JSON.stringify({ id: accepted.id, status: 'queued' });
-          response.writeHead(202, {
-            'content-type': 'application/json',
-            location: `/v1/spendwall/requests/${accepted.id}`,
-            'preference-applied': 'respond-async',
-          });
-          response.end(answer);
-        })
-        .catch((error: unknown) => {
-          response.writeHead(503);
-          response.end(String(error));
-        });
+    let stubIds = 0;
+    const storeless: AsyncLane = {
+      accept: async () => ({ id: `areq_stub${stubIds++}` }),
+      handle: async () => false,
+      close: async () => undefined,
     };
+    const durableGateway = await startGateway(store, lane);
+    const storelessGateway = await startGateway(store, storeless);
     // Alternating rounds, the median of each kept: a shared machine's load moves between runs.
-    const baselineRuns: Run[] = [];
+    const bareRuns: Run[] = [];
+    const storelessRuns: Run[] = [];
     const laneRuns: Run[] = [];
     for (let round = 0; round < rounds; round++) {
-      baselineRuns.push(await measure(baselineHandler));
-      laneRuns.push(await measure(laneHandler));
+      bareRuns.push(await measure(bareTarget, key));
+      storelessRuns.push(await measure(storelessGateway, key));
+      laneRuns.push(await measure(durableGateway, key));
     }
     const httpGroups = transactions;
-    const baseline = median(baselineRuns);
+    const answered = acceptedBy(durableGateway);
+    const baseline = median(bareRuns);
+    const storelessRun = median(storelessRuns);
     const durable = median(laneRuns);
     // The lane without HTTP: `clients` callers of accept() in process, each awaiting its commit.
     const direct = await measureDirect(lane);
-    await lane.close();
+    await storelessGateway.close();
+    await durableGateway.close(); // closes the lane too, committing what it accepted
+    bare.closeAllConnections();
+    await new Promise((resolve) => bare.close(resolve));
     const stored = await store.driver.get<{ count: number }>('SELECT COUNT(*) AS count FROM async_requests');
     await store.close();
 
     const line = (name: string, run: Run) =>
-      `${name.padEnd(34)} ${Math.round(run.rate).toLocaleString('en-US').padStart(8)} req/s   p50 ${run.p50.toFixed(2)} ms   p99 ${run.p99.toFixed(2)} ms   server thread ${run.busyMicroseconds.toFixed(1)} µs/request   failures ${run.failures}`;
+      `${name.padEnd(34)} ${Math.round(run.rate).toLocaleString('en-US').padStart(8)} req/s   p50 ${run.p50.toFixed(2)} ms   p99 ${run.p99.toFixed(2)} ms   server thread busy ${run.busyMicroseconds.toFixed(1)} µs, CPU ${run.cpuMicroseconds.toFixed(1)} µs per request   failures ${run.failures}`;
     console.log(
       `async-enqueue: ${clients} clients × ${seconds} s over HTTP, SQLite (WAL, synchronous=NORMAL), median of ${rounds} alternating rounds`,
     );
@@ -259,10 +327,12 @@ async function main(): Promise<void> {
         .map((load) => load.toFixed(2))
         .join(' ')} on ${cpus().length} cores`,
     );
-    console.log(line('baseline (202, no store)', baseline));
-    console.log(line('async lane (202 after commit)', durable));
+    console.log(line('bare node:http 202 (no gateway)', baseline));
+    console.log(line('gateway, lane without store', storelessRun));
+    console.log(line('gateway + async lane (after commit)', durable));
     console.log(
-      `ratio to baseline: ${(durable.rate / baseline.rate).toFixed(2)}× throughput, ${(durable.p99 / Math.max(baseline.p99, 0.001)).toFixed(2)}× p99`,
+      `ratio to the gateway without store: ${(durable.rate / storelessRun.rate).toFixed(2)}× throughput, ${(durable.p99 / Math.max(storelessRun.p99, 0.001)).toFixed(2)}× p99; ` +
+        `client thread busy ${(durable.clientBusy * 100).toFixed(0)}% of its time (the load client shares the ${cpus().length} cores)`,
     );
     const rows = Number(stored?.count ?? 0);
     console.log(
@@ -273,9 +343,10 @@ async function main(): Promise<void> {
       `rows committed: ${rows.toLocaleString('en-US')}; acknowledged (202s + in-process accepts): ${acknowledged.toLocaleString('en-US')}${rows === acknowledged ? ', every acknowledgement has its row' : ', MISMATCH'}`,
     );
     // What one server thread could do if it had a core to itself: a figure the machine's load moves little.
-    const capacity = 1e6 / durable.busyMicroseconds;
+    const capacity = (run: Run) => Math.round(1e6 / run.cpuMicroseconds).toLocaleString('en-US');
     console.log(
-      `server-thread capacity (1 s / busy time per request): ${Math.round(capacity).toLocaleString('en-US')} accepted/s; baseline ${Math.round(1e6 / baseline.busyMicroseconds).toLocaleString('en-US')} req/s`,
+      `server-thread capacity (1 s / CPU per request, a core to itself): ${capacity(durable)} accepted/s; ` +
+        `gateway without store ${capacity(storelessRun)} req/s; bare node:http ${capacity(baseline)} req/s`,
     );
     console.log(
       `accept() in process, ${clients} callers, no HTTP: ${Math.round(direct.rate).toLocaleString('en-US')} accepted/s, ${direct.cpuMicroseconds.toFixed(1)} µs CPU per accept`,

@@ -16,7 +16,12 @@ import type { Caller } from './types.js';
  * treated as the admin. The server only allows that on a loopback address (see `serve`).
  */
 export interface Access {
-  authenticate(headers: IncomingHttpHeaders): Promise<Caller>;
+  /**
+   * The caller, at once when its key is known (the common case: no promise to wait on), or a
+   * promise when an unknown key makes the keys reload first. A missing or invalid key throws
+   * (or rejects) a 401 GatewayError.
+   */
+  authenticate(headers: IncomingHttpHeaders): Caller | Promise<Caller>;
   /** True while no key was ever created and no admin key is set. */
   readonly open: boolean;
   refresh(): Promise<void>;
@@ -46,6 +51,19 @@ export async function createAccess(options: AccessOptions): Promise<Access> {
     );
     open = !adminHash && !keys.everCreated;
   };
+  // SHA-256 per request was ~2% of an accepted async request's CPU; a client sends the same key
+  // again and again, so its hash is remembered (bounded; memory only, like the provider keys the
+  // process holds anyway). Revocation still works: the hash is looked up among active keys each time.
+  let hashes = new Map<string, string>();
+  const hashOf = (key: string): string => {
+    let hash = hashes.get(key);
+    if (hash === undefined) {
+      hash = hashKey(key);
+      if (hashes.size >= 1024) hashes = new Map();
+      hashes.set(key, hash);
+    }
+    return hash;
+  };
   await refresh();
   const timer = setInterval(() => void refresh().catch(() => undefined), options.refreshMs ?? 10_000);
   timer.unref();
@@ -56,7 +74,7 @@ export async function createAccess(options: AccessOptions): Promise<Access> {
     },
     refresh,
     close: () => clearInterval(timer),
-    async authenticate(headers) {
+    authenticate(headers) {
       if (open) return openCaller;
       const key = presentedKey(headers);
       if (!key) {
@@ -64,15 +82,18 @@ export async function createAccess(options: AccessOptions): Promise<Access> {
           'no gateway key: send it as Authorization: Bearer sw-… (OpenAI SDKs) or x-api-key (Anthropic SDKs)',
         );
       }
-      const hash = hashKey(key);
+      const hash = hashOf(key);
       if (adminHash && timingSafeEqual(Buffer.from(hash, 'hex'), adminHash)) return adminCaller;
-      let caller = callers.get(hash);
-      if (!caller && Date.now() - lastRefresh > 1000) {
-        await refresh();
-        caller = callers.get(hash);
+      const caller = callers.get(hash);
+      if (caller) return caller;
+      if (Date.now() - lastRefresh > 1000) {
+        return refresh().then(() => {
+          const found = callers.get(hash);
+          if (!found) throw unauthorized('the gateway key is not valid (unknown or revoked)');
+          return found;
+        });
       }
-      if (!caller) throw unauthorized('the gateway key is not valid (unknown or revoked)');
-      return caller;
+      throw unauthorized('the gateway key is not valid (unknown or revoked)');
     },
   };
 }

@@ -57,8 +57,9 @@ function insertText(rows: number): string {
   return text;
 }
 
-function values(row: LedgerRow): SqlValue[] {
-  return [
+/** Appends the row's values, in `columns` order, to the statement's parameters. */
+function pushValues(into: SqlValue[], row: LedgerRow): void {
+  into.push(
     row.id,
     row.requestId,
     row.workload,
@@ -78,7 +79,7 @@ function values(row: LedgerRow): SqlValue[] {
     row.flexCostNanoUsd,
     row.deadlineFallback ? 1 : 0,
     row.createdAt,
-  ];
+  );
 }
 
 export interface LedgerWriter {
@@ -121,8 +122,9 @@ export function createLedgerWriter(driver: SqlDriver, options: LedgerWriterOptio
         let start = 0;
         for (let size = 256; size >= 1; size /= 2) {
           while (rows.length - start >= size) {
-            const slice = rows.slice(start, start + size);
-            await executor.run(insertText(size), slice.flatMap(values));
+            const parameters: SqlValue[] = [];
+            for (let index = start; index < start + size; index++) pushValues(parameters, rows[index]!);
+            await executor.run(insertText(size), parameters);
             start += size;
           }
         }

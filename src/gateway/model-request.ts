@@ -1,4 +1,4 @@
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteDecision } from '../policy/types.js';
 import { offersLane } from '../prices/cost.js';
 import type { Lane, Usage } from '../prices/types.js';
@@ -61,7 +61,7 @@ export async function serveModelRequest(
   let missedSavings = decision.missedSavings && decision.urgency === 'deferrable';
   if (lane === 'batch') {
     if (asynchronous && runtime.asyncLane) {
-      await acceptAsync(runtime, route, request, response, context, decision, raw, outcome);
+      await acceptAsync(runtime, route, request, response, context, decision, raw, body, outcome);
       return;
     }
     lane = 'realtime';
@@ -116,19 +116,20 @@ export async function serveModelRequest(
     outcome.fellBack = run.fellBack;
     outcome.status = run.answer.statusCode;
 
-    const headers: OutgoingHttpHeaders = forwardedHeaders(run.answer.headers, {
-      [standardHeaders.requestId]: requestId,
-      [spendwallHeaders.lane]: run.lane,
-      [spendwallHeaders.workloadApplied]: decision.workload,
-    });
+    const headers = forwardedHeaders(run.answer.headers, [
+      standardHeaders.requestId,
+      requestId,
+      spendwallHeaders.lane,
+      run.lane,
+      spendwallHeaders.workloadApplied,
+      decision.workload,
+    ]);
     const ok = run.answer.statusCode >= 200 && run.answer.statusCode < 300;
     const contentType = String(run.answer.headers['content-type'] ?? '');
     if (streamed && ok && contentType.startsWith('text/event-stream')) {
       outcome.streamed = true;
-      headers[standardHeaders.trailer] = spendwallHeaders.costUsd;
-      headers['cache-control'] = 'no-cache';
+      headers.push(standardHeaders.trailer, spendwallHeaders.costUsd, 'cache-control', 'no-cache');
       response.writeHead(run.answer.statusCode, headers);
-      response.flushHeaders();
       const scanner = createUsageScanner(route.streamKind!);
       const ending = await pipeStream(run.answer.body, response, scanner);
       const costs = record(runtime, context, decision, route, run, scanner.usage(), outcome);
@@ -144,9 +145,9 @@ export async function serveModelRequest(
     const usage = ok ? usageFromBody(answer, route.provider) : undefined;
     if (ok) {
       const costs = record(runtime, context, decision, route, run, usage, outcome);
-      headers[spendwallHeaders.costUsd] = formatCostHeader(costs.paid);
+      headers.push(spendwallHeaders.costUsd, formatCostHeader(costs.paid));
     }
-    headers[standardHeaders.contentLength] = answer.length;
+    headers.push(standardHeaders.contentLength, answer.length);
     response.writeHead(run.answer.statusCode, headers);
     response.end(answer);
   } finally {
@@ -231,6 +232,7 @@ async function acceptAsync(
   context: RequestContext,
   decision: RouteDecision,
   raw: Buffer,
+  parsed: ModelRequestBody,
   outcome: Outcome,
 ): Promise<void> {
   const webhook = request.headers[spendwallHeaders.webhookUrl];
@@ -240,30 +242,34 @@ async function acceptAsync(
     provider: route.provider,
     endpoint: route.endpoint,
     body: raw,
+    parsed,
     webhookUrl: typeof webhook === 'string' && webhook !== '' ? webhook : undefined,
   });
   const location = `/v1/spendwall/requests/${id}`;
-  const answer = JSON.stringify({
-    id,
-    object: 'spendwall.request',
-    status: 'queued',
-    lane: 'batch',
-    url: location,
-  });
+  // Written out rather than JSON.stringify of an object: this runs for every accepted request.
+  const answer = `{"id":${JSON.stringify(id)},"object":"spendwall.request","status":"queued","lane":"batch","url":${JSON.stringify(location)}}`;
   outcome.status = 202;
   outcome.lane = 'batch';
   outcome.asyncId = id;
   runtime.metrics.asyncAccepted.add({ workload: decision.workload });
-  response.writeHead(202, {
-    [standardHeaders.requestId]: context.requestId,
-    [spendwallHeaders.lane]: 'batch',
-    [spendwallHeaders.workloadApplied]: decision.workload,
-    [standardHeaders.preferenceApplied]: 'respond-async',
-    [standardHeaders.location]: location,
-    [standardHeaders.retryAfter]: String(runtime.asyncRetryAfterSeconds),
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(answer),
-  });
+  response.writeHead(202, [
+    standardHeaders.requestId,
+    context.requestId,
+    spendwallHeaders.lane,
+    'batch',
+    spendwallHeaders.workloadApplied,
+    decision.workload,
+    standardHeaders.preferenceApplied,
+    'respond-async',
+    standardHeaders.location,
+    location,
+    standardHeaders.retryAfter,
+    String(runtime.asyncRetryAfterSeconds),
+    standardHeaders.contentType,
+    'application/json',
+    standardHeaders.contentLength,
+    Buffer.byteLength(answer),
+  ]);
   response.end(answer);
 }
 

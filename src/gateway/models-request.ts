@@ -50,10 +50,12 @@ export async function serveModels(
   outcome.status = run.answer.statusCode;
   response.writeHead(
     run.answer.statusCode,
-    forwardedHeaders(run.answer.headers, {
-      [standardHeaders.requestId]: requestId,
-      [standardHeaders.contentLength]: answer.length,
-    }),
+    forwardedHeaders(run.answer.headers, [
+      standardHeaders.requestId,
+      requestId,
+      standardHeaders.contentLength,
+      answer.length,
+    ]),
   );
   response.end(answer);
 }

@@ -61,6 +61,7 @@ export function parseModelRequest(body: Buffer): ModelRequestBody {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw badRequest('the request body must be a JSON object', null, 'invalid_json');
   }
+  if (fitsSchema(parsed as Record<string, unknown>)) return parsed as ModelRequestBody;
   const result = modelRequestSchema.safeParse(parsed);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
@@ -71,4 +72,33 @@ export function parseModelRequest(body: Buffer): ModelRequestBody {
     field,
     missing ? 'missing_required_parameter' : 'invalid_type',
   );
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isNullish = (value: unknown) => value === undefined || value === null;
+
+/**
+ * The schema above, checked by hand for a body that passes it, which is nearly every body: zod's
+ * parse copies the object key by key, which showed in the gateway's CPU profile. The parsed JSON
+ * is then used as it is (its key order kept). A body that fails goes through zod, whose first
+ * issue names the field in the 400; request-body.test.ts holds both to the same answers.
+ */
+export function fitsSchema(body: Record<string, unknown>): boolean {
+  const { model, stream, metadata, service_tier, stream_options } = body;
+  return (
+    typeof model === 'string' &&
+    model.length > 0 &&
+    (isNullish(stream) || typeof stream === 'boolean') &&
+    (isNullish(metadata) || isObject(metadata)) &&
+    (isNullish(service_tier) || typeof service_tier === 'string') &&
+    (isNullish(stream_options) ||
+      (isObject(stream_options) &&
+        (isNullish(stream_options['include_usage']) || typeof stream_options['include_usage'] === 'boolean')))
+  );
+}
+
+/** Whether zod's schema accepts the body: for tests that keep `fitsSchema` honest. */
+export function schemaAccepts(body: unknown): boolean {
+  return modelRequestSchema.safeParse(body).success;
 }

@@ -14,6 +14,7 @@ import { GatewayMetrics } from './metrics.js';
 import { serveModelRequest } from './model-request.js';
 import { serveModels } from './models-request.js';
 import { buildContext, requestIdFrom } from './request-context.js';
+import { rememberingRoute } from './route-cache.js';
 import { modelRoutes } from './routes.js';
 import type { GatewayRuntime, Outcome } from './runtime.js';
 import type { AsyncLane, Caller } from './types.js';
@@ -30,7 +31,10 @@ export interface GatewayOptions {
   /** Where each provider is and its key (from the environment; see `upstreamSettingsFromEnvironment`). */
   upstreams: Partial<Record<GatewayProvider, UpstreamSettings>>;
   limits?: UpstreamLimits;
-  /** The router; the default treats every request as interactive (realtime). */
+  /**
+   * The router; the default treats every request as interactive (realtime). It must be a pure
+   * function of its input: the gateway remembers its decisions (see `route-cache.ts`).
+   */
   route?: (input: RouteInput) => RouteDecision;
   prices?: PriceBook;
   /** Refuse deferrable requests that come synchronously where the batch lane was due. */
@@ -78,7 +82,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const upstreams = createUpstreams(options.upstreams, options.limits);
   const runtime: GatewayRuntime = {
     upstreams,
-    route: options.route ?? interactiveRoute,
+    route: rememberingRoute(options.route ?? interactiveRoute),
     prices: options.prices ?? createPriceBook(),
     enforce: options.enforce ?? false,
     asyncLane: options.asyncLane,
@@ -116,7 +120,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         sendText(response, 200, 'ready\n', requestId);
         return;
       }
-      caller = await access.authenticate(request.headers);
+      const authenticated = access.authenticate(request.headers);
+      caller = authenticated instanceof Promise ? await authenticated : authenticated;
       if (route && request.method === 'POST') {
         await serveModelRequest(runtime, route, request, response, requestId, caller, startedAt, outcome);
       } else if (path === '/metrics' && request.method === 'GET') {

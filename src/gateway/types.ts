@@ -42,6 +42,11 @@ export interface AsyncSubmission {
   endpoint: string;
   /** The request body exactly as received (already checked to be a JSON object). */
   body: Buffer;
+  /**
+   * The same body as the server already parsed it, so that the lane need not parse it again;
+   * read, never modified. Without it the lane parses `body`.
+   */
+  parsed?: Readonly<Record<string, unknown>>;
   /** Where to POST the signed completion webhook, if the client asked for one. */
   webhookUrl: string | undefined;
 }

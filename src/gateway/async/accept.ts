@@ -27,7 +27,7 @@ export function toAsyncRequest(submission: AsyncSubmission, now: number): NewAsy
     );
   }
   let body = submission.body.toString('utf8');
-  const parsed = parseObject(body);
+  const parsed = submission.parsed ?? parseObject(body);
   if (parsed['stream'] === true) {
     throw invalid(
       'a streamed response cannot be answered later; drop "stream" or Prefer: respond-async',
@@ -36,8 +36,7 @@ export function toAsyncRequest(submission: AsyncSubmission, now: number): NewAsy
     );
   }
   if (parsed['model'] !== decision.model) {
-    parsed['model'] = decision.model;
-    body = JSON.stringify(parsed);
+    body = JSON.stringify({ ...parsed, model: decision.model });
   } else if (body.includes('\n') || body.includes('\r')) {
     body = JSON.stringify(parsed);
   }
