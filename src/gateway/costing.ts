@@ -1,6 +1,3 @@
-export type { LaneCosts as RequestCosts } from '../prices/lane-costs.js';
-export { costsInEveryLane as costsFor } from '../prices/lane-costs.js';
-
 /** nano-USD as the `x-spendwall-cost-usd` value: a decimal with 9 places, or `unknown`. */
 export function formatCostHeader(nanoUsd: number | null): string {
   if (nanoUsd === null) return 'unknown';

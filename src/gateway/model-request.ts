@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteDecision } from '../policy/types.js';
 import { offersLane } from '../prices/cost.js';
+import type { LaneCosts } from '../prices/lane-costs.js';
 import type { Lane, Usage } from '../prices/types.js';
 import { forwardedHeaders, pipeStream, readAll } from './answer.js';
 import { usageFromBody } from './body-usage.js';
-import { formatCostHeader, type RequestCosts } from './costing.js';
+import { formatCostHeader } from './costing.js';
 import { badRequest, GatewayError } from './errors.js';
 import { forwardedRequestHeaders, spendwallHeaders, standardHeaders } from './headers.js';
 import { type LaneRun, runFlex, runRealtime } from './lanes.js';
@@ -209,7 +210,7 @@ function record(
   run: LaneRun,
   usage: Usage | undefined,
   outcome: Outcome,
-): RequestCosts {
+): LaneCosts {
   const costs = recordExecution(runtime, {
     requestId: context.requestId,
     decision,

@@ -1,7 +1,7 @@
 import type { RouteDecision } from '../policy/types.js';
+import { costsInEveryLane, type LaneCosts } from '../prices/lane-costs.js';
 import type { PriceBook } from '../prices/price-book.js';
 import type { Usage } from '../prices/types.js';
-import { costsFor, type RequestCosts } from './costing.js';
 import { timeOrderedId } from './fast-id.js';
 import type { LedgerWriter } from './ledger-writer.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -26,9 +26,9 @@ export interface Execution {
 export function recordExecution(
   sinks: { prices: PriceBook; ledger: LedgerWriter | undefined; metrics: GatewayMetrics | undefined },
   execution: Execution,
-): RequestCosts {
+): LaneCosts {
   const { decision, usage, lane } = execution;
-  const costs = costsFor(sinks.prices, execution.provider, decision.model, usage, lane);
+  const costs = costsInEveryLane(sinks.prices, execution.provider, decision.model, usage, lane);
   sinks.ledger?.add({
     id: timeOrderedId('led_'),
     requestId: execution.requestId,
