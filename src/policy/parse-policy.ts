@@ -27,7 +27,10 @@ export function parsePolicy(text: string, place = 'spendwall.yaml'): Policy {
     models: file.models,
     gateway: {
       enforce: file.gateway.enforce,
-      batchMinimumDeadlineMs: parseDuration(file.gateway.batchMinimumDeadline, 'gateway.batchMinimumDeadline'),
+      batchMinimumDeadlineMs: parseDuration(
+        file.gateway.batchMinimumDeadline,
+        'gateway.batchMinimumDeadline',
+      ),
     },
     prices: file.prices,
     priceBook: buildPriceBook(file.prices, read.source, place),
