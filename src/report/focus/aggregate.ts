@@ -1,5 +1,6 @@
 import { computeCost, type PriceBook } from '../../prices/index.js';
 import type { Lane, Usage } from '../../prices/types.js';
+import { createRecordPricer, type RecordPricer } from '../pricing/record-costs.js';
 import type { UsageRecord } from '../usage-record.js';
 import { dayOf } from './format.js';
 
@@ -46,23 +47,33 @@ export class FocusAggregator {
   readonly unpriced: Unpriced = { records: 0, reasons: new Map() };
   recordsRead = 0;
 
-  constructor(private readonly priceBook: PriceBook) {}
+  private readonly pricer: RecordPricer;
+
+  constructor(private readonly priceBook: PriceBook) {
+    this.pricer = createRecordPricer(priceBook);
+  }
+
+  /** The catalog's words for why a record has no price; asked once per unpriced model. */
+  private whyUnpriced(record: UsageRecord): string {
+    const price = this.priceBook.priceFor(record.provider, record.model);
+    const result = computeCost(price, usageOf(record), record.lane);
+    return result.priced ? 'no price' : result.message;
+  }
 
   add(record: UsageRecord): void {
     this.recordsRead += 1;
-    const usage = usageOf(record);
-    const price = this.priceBook.priceFor(record.provider, record.model);
-    const inLane = computeCost(price, usage, record.lane);
-    const billed = record.costNanoUsd ?? (inLane.priced ? inLane.nanoUsd : undefined);
+    // The report's pricer: each (provider, model) looked up once, the same figures as the views.
+    const costs = this.pricer.costs(record);
+    const inLane = costs[record.lane];
+    const billed = record.costNanoUsd ?? inLane ?? undefined;
     if (billed === undefined) {
       this.unpriced.records += 1;
-      if (!inLane.priced) this.unpriced.reasons.set(`${record.provider}/${record.model}`, inLane.message);
+      const key = `${record.provider}/${record.model}`;
+      if (!this.unpriced.reasons.has(key)) this.unpriced.reasons.set(key, this.whyUnpriced(record));
       return;
     }
     const realtime =
-      record.lane === 'realtime' && record.costNanoUsd !== undefined
-        ? record.costNanoUsd
-        : costOrNull(computeCost(price, usage, 'realtime'));
+      record.lane === 'realtime' && record.costNanoUsd !== undefined ? record.costNanoUsd : costs.realtime;
     const group = this.groupFor(record);
     group.records += 1;
     group.requests += record.requests;
@@ -72,7 +83,7 @@ export class FocusAggregator {
     group.cacheWriteInputTokens += record.cacheCreationInputTokens ?? 0;
     group.outputTokens += record.outputTokens;
     group.billedNanoUsd += billed;
-    group.listNanoUsd += inLane.priced ? inLane.nanoUsd : billed;
+    group.listNanoUsd += inLane ?? billed;
     group.realtimeNanoUsd =
       group.realtimeNanoUsd === null || realtime === null ? null : group.realtimeNanoUsd + realtime;
     group.sources.add(record.origin.format);
@@ -132,8 +143,4 @@ function usageOf(record: UsageRecord): Usage {
   if (record.cacheCreation1hInputTokens !== undefined)
     usage.cacheCreation1hInputTokens = record.cacheCreation1hInputTokens;
   return usage;
-}
-
-function costOrNull(result: ReturnType<typeof computeCost>): number | null {
-  return result.priced ? result.nanoUsd : null;
 }
