@@ -27,7 +27,7 @@ export const thresholds = {
   /** Median or 95th-percentile latency showing nobody needs the answer within seconds. */
   tolerantP50Ms: 5_000,
   tolerantP95Ms: 30_000,
-  /** A policy deadline at least this long can wait for the batch window. */
+  /** Without a batch or flex lane for the model, a policy deadline at least this long reads as batch work. */
   batchDeadlineMs: 24 * 3_600_000,
 } as const;
 
@@ -106,9 +106,12 @@ function decide(evidence: Evidence): { verdict: Verdict; reason: string } {
     return { verdict: 'flex-able', reason: 'most of it already runs in the flex lane' };
   }
   if (policy && policy.urgency === 'deferrable' && policy.rule !== 'default') {
+    // The router's own lane where it chose batch or flex; only when the model has neither (the
+    // router said realtime) does the deadline decide which kind of waiting the work allows.
     const long = (policy.deadlineMs ?? Number.POSITIVE_INFINITY) >= thresholds.batchDeadlineMs;
+    const verdict = policy.lane === 'batch' ? 'batchable' : policy.lane === 'flex' ? 'flex-able' : undefined;
     return {
-      verdict: long ? 'batchable' : 'flex-able',
+      verdict: verdict ?? (long ? 'batchable' : 'flex-able'),
       reason: `the policy marks it deferrable (rule ${policy.rule}) and nothing shows a waiting person`,
     };
   }
