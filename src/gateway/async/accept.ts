@@ -1,3 +1,4 @@
+import { providerBatchWindowMs } from '../../policy/schema.js';
 import { GatewayError } from '../errors.js';
 import type { AsyncSubmission } from '../types.js';
 import type { NewAsyncRequest } from './request-records.js';
@@ -10,7 +11,7 @@ const batchEndpoints: Record<AsyncSubmission['provider'], readonly string[]> = {
 };
 
 /** The providers' batch window: a request without a deadline must be done within it. */
-export const defaultDeadlineMs = 24 * 3_600_000;
+export const defaultDeadlineMs = providerBatchWindowMs;
 
 /**
  * Turns a routed submission into the row that makes it durable. The body is kept as received,
