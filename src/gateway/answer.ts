@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeader, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { isForwardedResponseHeader, spendwallHeaders } from './headers.js';
+import type { AnswerBody } from './upstream-call.js';
 import type { UsageScanner } from './usage-scanner.js';
 
 /**
@@ -22,11 +23,12 @@ export function forwardedHeaders(upstream: IncomingHttpHeaders, into: HeaderList
 }
 
 /**
- * The whole answer as one Buffer. Plain `data`/`end` listeners rather than `for await`: the
+ * The whole answer as one Buffer (at once when it was gathered already). Plain `data`/`end` listeners rather than `for await`: the
  * async iterator costs a promise and a microtask per chunk, a visible share of a proxied
  * request's CPU (bench/gateway.ts).
  */
-export function readAll(body: Readable): Promise<Buffer> {
+export function readAll(body: AnswerBody): Promise<Buffer> {
+  if (Buffer.isBuffer(body)) return Promise.resolve(body);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -111,6 +111,7 @@ export function createLaneClient(options: LaneClientOptions): LaneClient {
           ...(modelRoute.provider === 'anthropic' ? { 'anthropic-version': '2023-06-01' } : {}),
         },
         body: Buffer.from(JSON.stringify(payload)),
+        whole: true,
         ...(callOptions.signal ? { signal: callOptions.signal } : {}),
       };
       const run =

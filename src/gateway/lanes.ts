@@ -1,4 +1,5 @@
 import {
+  discard,
   isTimeout,
   type RetrySettings,
   retryDelay,
@@ -80,7 +81,7 @@ export async function runFlex(
         return { answer: { ...answer, retries: attempt }, lane: 'flex', fellBack: false };
       }
       wait = retryDelay(answer.headers, attempt, settings.retry);
-      await answer.body.dump();
+      await discard(answer.body);
       reason = 'refused';
     } catch (error) {
       if (!isTimeout(error)) throw error;

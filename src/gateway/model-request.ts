@@ -9,7 +9,7 @@ import { formatCostHeader } from './costing.js';
 import { badRequest, GatewayError } from './errors.js';
 import { forwardedRequestHeaders, spendwallHeaders, standardHeaders } from './headers.js';
 import { type LaneRun, runFlex, runRealtime } from './lanes.js';
-import { recordExecution } from './record-execution.js';
+import { type Execution, priceExecution, recordExecution } from './record-execution.js';
 import { type ModelRequestBody, parseModelRequest, readBody } from './request-body.js';
 import { buildContext } from './request-context.js';
 import type { ModelRoute } from './routes.js';
@@ -95,6 +95,7 @@ export async function serveModelRequest(
     path: route.upstreamPath,
     headers: upstreamHeaders(request),
     body: rewriteBody(raw, body, route, decision.model, streamed, undefined),
+    whole: !streamed,
   };
   const hooks = {
     onRetry: () => runtime.metrics.retries.add({ provider: route.provider }),
@@ -127,7 +128,7 @@ export async function serveModelRequest(
     ]);
     const ok = run.answer.statusCode >= 200 && run.answer.statusCode < 300;
     const contentType = String(run.answer.headers['content-type'] ?? '');
-    if (streamed && ok && contentType.startsWith('text/event-stream')) {
+    if (streamed && ok && contentType.startsWith('text/event-stream') && !Buffer.isBuffer(run.answer.body)) {
       outcome.streamed = true;
       headers.push(standardHeaders.trailer, spendwallHeaders.costUsd, 'cache-control', 'no-cache');
       response.writeHead(run.answer.statusCode, headers);
@@ -143,14 +144,26 @@ export async function serveModelRequest(
       return;
     }
     const answer = await readAll(run.answer.body);
-    const usage = ok ? usageFromBody(answer, route.provider) : undefined;
-    if (ok) {
-      const costs = record(runtime, context, decision, route, run, usage, outcome);
-      headers.push(spendwallHeaders.costUsd, formatCostHeader(costs.paid));
+    if (!ok) {
+      headers.push(standardHeaders.contentLength, answer.length);
+      response.writeHead(run.answer.statusCode, headers);
+      response.end(answer);
+      return;
     }
-    headers.push(standardHeaders.contentLength, answer.length);
+    // Priced before the answer goes (its cost is a header), booked after it went: the ledger row
+    // and the metrics are not part of the client's wait.
+    const execution = executionOf(context, decision, route, run, usageFromBody(answer, route.provider));
+    const costs = priceExecution(runtime.prices, execution);
+    headers.push(
+      spendwallHeaders.costUsd,
+      formatCostHeader(costs.paid),
+      standardHeaders.contentLength,
+      answer.length,
+    );
     response.writeHead(run.answer.statusCode, headers);
     response.end(answer);
+    recordExecution(runtime, execution, costs);
+    outcome.costNanoUsd = costs.paid;
   } finally {
     runtime.inFlight[trafficClass]--;
   }
@@ -202,6 +215,25 @@ function rewriteBody(
   return Buffer.from(JSON.stringify({ ...body, ...changes }));
 }
 
+function executionOf(
+  context: RequestContext,
+  decision: RouteDecision,
+  route: ModelRoute,
+  run: LaneRun,
+  usage: Usage | undefined,
+): Execution {
+  return {
+    requestId: context.requestId,
+    decision,
+    team: context.caller.team,
+    provider: route.provider,
+    endpoint: route.endpoint,
+    lane: run.lane,
+    fellBack: run.fellBack,
+    usage,
+  };
+}
+
 function record(
   runtime: GatewayRuntime,
   context: RequestContext,
@@ -211,16 +243,7 @@ function record(
   usage: Usage | undefined,
   outcome: Outcome,
 ): LaneCosts {
-  const costs = recordExecution(runtime, {
-    requestId: context.requestId,
-    decision,
-    team: context.caller.team,
-    provider: route.provider,
-    endpoint: route.endpoint,
-    lane: run.lane,
-    fellBack: run.fellBack,
-    usage,
-  });
+  const costs = recordExecution(runtime, executionOf(context, decision, route, run, usage));
   outcome.costNanoUsd = costs.paid;
   return costs;
 }

@@ -43,6 +43,7 @@ export async function serveModels(
       path: (provider === 'openai' ? path.slice('/v1'.length) : path) + query,
       headers,
       body: null,
+      whole: true,
     },
     runtime.lanes,
   );

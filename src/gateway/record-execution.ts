@@ -19,16 +19,28 @@ export interface Execution {
   usage: Usage | undefined;
 }
 
+/** An executed request's cost in every lane (the paid one goes into `x-spendwall-cost-usd`). */
+export function priceExecution(prices: PriceBook, execution: Execution): LaneCosts {
+  return costsInEveryLane(
+    prices,
+    execution.provider,
+    execution.decision.model,
+    execution.usage,
+    execution.lane,
+  );
+}
+
 /**
- * Prices an executed request in every lane, queues its ledger row, and counts its cost and
- * realized or missed savings. Returns the costs (the paid one goes into `x-spendwall-cost-usd`).
+ * Queues an executed request's ledger row and counts its cost and realized or missed savings.
+ * `costs` may be given when they were computed already (the gateway prices an answer before
+ * sending it and books it after, so the bookkeeping is not in the client's wait).
  */
 export function recordExecution(
   sinks: { prices: PriceBook; ledger: LedgerWriter | undefined; metrics: GatewayMetrics | undefined },
   execution: Execution,
+  costs: LaneCosts = priceExecution(sinks.prices, execution),
 ): LaneCosts {
   const { decision, usage, lane } = execution;
-  const costs = costsInEveryLane(sinks.prices, execution.provider, decision.model, usage, lane);
   sinks.ledger?.add({
     id: timeOrderedId('led_'),
     requestId: execution.requestId,

@@ -1,0 +1,80 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sendOnce, type UpstreamRequest } from './upstream-call.js';
+import { createUpstreams, type Upstreams } from './upstreams.js';
+
+let server: Server | undefined;
+let upstreams: Upstreams | undefined;
+afterEach(async () => {
+  await upstreams?.close();
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+  server = upstreams = undefined;
+});
+
+/** An upstream that answers through `handler`, and a request to it. */
+async function upstreamWith(handler: Parameters<typeof createServer>[1]): Promise<UpstreamRequest> {
+  server = createServer(handler);
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  upstreams = createUpstreams({ openai: { baseURL: `http://127.0.0.1:${port}/v1`, apiKey: 'sk-test' } });
+  return {
+    upstream: upstreams.get('openai')!,
+    trafficClass: 'interactive',
+    method: 'POST',
+    path: '/chat/completions',
+    headers: { 'content-type': 'application/json' },
+    body: Buffer.from('{"model":"gpt-4o-mini"}'),
+    whole: true,
+  };
+}
+
+describe('sendOnce with `whole`: the answer gathered without a stream', () => {
+  it('gathers a chunked answer of several writes into one Buffer, with status and headers', async () => {
+    const request = await upstreamWith((incoming, response) => {
+      incoming.resume();
+      response.writeHead(429, { 'content-type': 'application/json', 'retry-after-ms': '20' });
+      response.write('{"error":');
+      setTimeout(() => response.end('{"message":"slow down"}}'), 10);
+    });
+    const answer = await sendOnce(request);
+    expect(answer.statusCode).toBe(429);
+    expect(answer.headers['retry-after-ms']).toBe('20');
+    expect(Buffer.isBuffer(answer.body)).toBe(true);
+    expect(JSON.parse(answer.body.toString())).toEqual({ error: { message: 'slow down' } });
+  });
+
+  it('sends the provider key and the caller headers', async () => {
+    let seen: Record<string, unknown> = {};
+    const request = await upstreamWith((incoming, response) => {
+      seen = incoming.headers;
+      incoming.resume();
+      response.end('{}');
+    });
+    await sendOnce({ ...request, headers: { ...request.headers, 'openai-organization': 'org-1' } });
+    expect(seen).toMatchObject({ authorization: 'Bearer sk-test', 'openai-organization': 'org-1' });
+  });
+
+  it('stops waiting when the signal aborts, before or during the call', async () => {
+    const request = await upstreamWith((incoming) => {
+      incoming.resume(); // never answers
+    });
+    const during = new AbortController();
+    const pending = sendOnce({ ...request, signal: during.signal });
+    setTimeout(() => during.abort(new Error('caller gave up')), 20);
+    await expect(pending).rejects.toThrow('caller gave up');
+    await expect(sendOnce({ ...request, signal: AbortSignal.abort(new Error('already')) })).rejects.toThrow(
+      'already',
+    );
+  });
+
+  it('fails with the headers timeout when the provider does not answer in time', async () => {
+    const request = await upstreamWith((incoming) => {
+      incoming.resume();
+    });
+    await expect(sendOnce({ ...request, headersTimeoutMs: 50 })).rejects.toMatchObject({
+      code: 'UND_ERR_HEADERS_TIMEOUT',
+    });
+  });
+});
