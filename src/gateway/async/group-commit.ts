@@ -34,6 +34,7 @@ export class GroupCommit<Item> {
   private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private writing: Promise<void> | undefined;
   private closed = false;
+  private written = 0;
 
   constructor(
     private readonly write: (items: readonly Item[]) => Promise<void>,
@@ -56,6 +57,11 @@ export class GroupCommit<Item> {
       if (this.waiting.length >= this.settings.maxItems) this.kick();
       else this.timer ??= this.schedule();
     });
+  }
+
+  /** Groups committed so far (one transaction each). */
+  get groups(): number {
+    return this.written;
   }
 
   /** Items waiting for their group to be written. */
@@ -100,6 +106,7 @@ export class GroupCommit<Item> {
       for (const waiting of group) waiting.reject(error);
       return;
     }
+    this.written++;
     for (const waiting of group) waiting.resolve();
   }
 }

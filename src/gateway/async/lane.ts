@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineSettings } from '../../batch/job-options.js';
 import type { EngineDependencies } from '../../batch/run-job.js';
@@ -14,8 +14,9 @@ import { runBatch } from './batch-runner.js';
 import { defaultFlushSettings, type FlushSettings } from './flush-triggers.js';
 import { Flusher } from './flusher.js';
 import { defaultGroupCommitSettings, GroupCommit, type GroupCommitSettings } from './group-commit.js';
-import { insertAsyncRequests, type NewAsyncRequest } from './request-records.js';
+import { asyncRequestInserts, insertAsyncRequests, type NewAsyncRequest } from './request-records.js';
 import { route } from './routes.js';
+import { SqliteWriter } from './sqlite-writer.js';
 import { defaultWebhookSettings, WebhookDeliverer, type WebhookSettings } from './webhook-delivery.js';
 
 export interface AsyncLaneOptions {
@@ -50,6 +51,8 @@ export interface AsyncLaneRunner extends AsyncLane {
   /** Tries every due webhook delivery now. */
   deliverWebhooks(): Promise<void>;
   readonly folder: string;
+  /** Group commits so far: acceptances are written this many transactions. */
+  readonly commitGroups: number;
 }
 
 /**
@@ -80,8 +83,16 @@ export async function createAsyncLane(options: AsyncLaneOptions): Promise<AsyncL
   };
   const stop = new AbortController();
 
+  // On a SQLite file, acceptances commit from a writer thread: SQLite's work then runs beside the
+  // event loop instead of in it (bench/async-enqueue.ts). Postgres does its work in its server.
+  const writer =
+    driver.dialect === 'sqlite' && existsSync(options.store.location)
+      ? new SqliteWriter(options.store.location)
+      : undefined;
   const commit = new GroupCommit<NewAsyncRequest>(
-    (requests) => driver.transaction((executor) => insertAsyncRequests(executor, requests)),
+    writer
+      ? (requests) => writer.write(asyncRequestInserts(requests))
+      : (requests) => driver.transaction((executor) => insertAsyncRequests(executor, requests)),
     { ...defaultGroupCommitSettings, ...options.commit },
   );
   const flusher = new Flusher(
@@ -121,6 +132,9 @@ export async function createAsyncLane(options: AsyncLaneOptions): Promise<AsyncL
 
   return {
     folder,
+    get commitGroups() {
+      return commit.groups;
+    },
     async accept(submission: AsyncSubmission): Promise<AsyncAcceptance> {
       const request = toAsyncRequest(submission, now());
       if (request.webhookUrl !== null && secret === undefined) {
@@ -148,6 +162,7 @@ export async function createAsyncLane(options: AsyncLaneOptions): Promise<AsyncL
     close() {
       closing ??= (async () => {
         await commit.close();
+        await writer?.close();
         stop.abort();
         await flusher.close();
         while (batchRuns.size > 0) await Promise.all([...batchRuns]);

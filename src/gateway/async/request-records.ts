@@ -1,4 +1,5 @@
 import { type SqlExecutor, type SqlValue, valuesPlaceholders } from '../../store/sql.js';
+import type { Statements } from './sqlite-writer.js';
 
 /**
  * The async lane's request rows (`async_requests`, migration 3). A request is `queued` once
@@ -74,6 +75,12 @@ export async function insertAsyncRequests(
   executor: SqlExecutor,
   requests: readonly NewAsyncRequest[],
 ): Promise<void> {
+  for (const [sql, values] of asyncRequestInserts(requests)) await executor.run(sql, values);
+}
+
+/** The statements that insert `requests` (a few multi-row inserts), for any executor or writer. */
+export function asyncRequestInserts(requests: readonly NewAsyncRequest[]): Statements {
+  const statements: Array<[string, SqlValue[]]> = [];
   let start = 0;
   while (start < requests.length) {
     const size = insertSizes.find((candidate) => candidate <= requests.length - start)!;
@@ -98,8 +105,9 @@ export async function insertAsyncRequests(
         request.createdAt,
       );
     }
-    await executor.run(insertStatements.get(size)!, values);
+    statements.push([insertStatements.get(size)!, values]);
   }
+  return statements;
 }
 
 const rowColumns = `id, team, workload, provider, endpoint, model, metadata, webhook_url, deadline_at, state,
