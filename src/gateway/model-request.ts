@@ -143,7 +143,7 @@ export async function serveModelRequest(
       }
       return;
     }
-    const answer = await readAll(run.answer.body);
+    const answer = Buffer.isBuffer(run.answer.body) ? run.answer.body : await readAll(run.answer.body);
     if (!ok) {
       headers.push(standardHeaders.contentLength, answer.length);
       response.writeHead(run.answer.statusCode, headers);
