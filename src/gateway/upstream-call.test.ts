@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sendOnce, type UpstreamRequest } from './upstream-call.js';
+import { type RetrySettings, sendOnce, sendWithRetries, type UpstreamRequest } from './upstream-call.js';
 import { createUpstreams, type Upstreams } from './upstreams.js';
 
 let server: Server | undefined;
@@ -76,5 +76,65 @@ describe('sendOnce with `whole`: the answer gathered without a stream', () => {
     await expect(sendOnce({ ...request, headersTimeoutMs: 50 })).rejects.toMatchObject({
       code: 'UND_ERR_HEADERS_TIMEOUT',
     });
+  });
+});
+
+describe('sendWithRetries', () => {
+  const waits: number[] = [];
+  const settings: RetrySettings = {
+    maxRetries: 2,
+    initialDelayMs: 10,
+    maxDelayMs: 1_000,
+    sleep: async (milliseconds) => {
+      waits.push(milliseconds);
+    },
+  };
+  afterEach(() => {
+    waits.length = 0;
+  });
+
+  it('passes a first good answer on with no retry', async () => {
+    const request = await upstreamWith((incoming, response) => {
+      incoming.resume();
+      response.end('{"ok":true}');
+    });
+    let retries = 0;
+    const answer = await sendWithRetries(request, settings, () => retries++);
+    expect({ status: answer.statusCode, retries: answer.retries, counted: retries }).toEqual({
+      status: 200,
+      retries: 0,
+      counted: 0,
+    });
+  });
+
+  it('retries a 500 and then passes the good answer on, counting the retry', async () => {
+    let calls = 0;
+    const request = await upstreamWith((incoming, response) => {
+      incoming.resume();
+      calls++;
+      response.statusCode = calls === 1 ? 500 : 200;
+      response.end(calls === 1 ? '{"error":{}}' : '{"ok":true}');
+    });
+    let retries = 0;
+    const answer = await sendWithRetries(request, settings, () => retries++);
+    expect({ status: answer.statusCode, retries: answer.retries, counted: retries, calls }).toEqual({
+      status: 200,
+      retries: 1,
+      counted: 1,
+      calls: 2,
+    });
+  });
+
+  it('retries a refused connection with backoff, then fails with 502 upstream_unreachable', async () => {
+    const request = await upstreamWith(() => undefined);
+    await new Promise((resolve) => server!.close(resolve)); // nothing listens there now
+    server = undefined;
+    let retries = 0;
+    await expect(sendWithRetries(request, settings, () => retries++)).rejects.toMatchObject({
+      status: 502,
+      code: 'upstream_unreachable',
+    });
+    expect(retries).toBe(2);
+    expect(waits).toHaveLength(2);
   });
 });
