@@ -133,7 +133,19 @@ export async function serveModelRequest(
       headers.push(standardHeaders.trailer, spendwallHeaders.costUsd, 'cache-control', 'no-cache');
       response.writeHead(run.answer.statusCode, headers);
       const scanner = createUsageScanner(route.streamKind!);
-      const ending = await pipeStream(run.answer.body, response, scanner);
+      let ending: 'ended' | 'client-gone';
+      try {
+        ending = await pipeStream(run.answer.body, response, scanner);
+      } catch (error) {
+        // The provider failed part way. What it generated may still be billed, so the request is
+        // booked with the usage seen (often none: usage comes last); the client's connection is
+        // cut, the only way left to tell it the answer is incomplete.
+        record(runtime, context, decision, route, run, scanner.usage(), outcome);
+        outcome.status = 502;
+        outcome.error = `the provider's stream broke off: ${(error as Error).message}`;
+        response.destroy();
+        return;
+      }
       const costs = record(runtime, context, decision, route, run, scanner.usage(), outcome);
       if (ending === 'ended') {
         response.addTrailers({ [spendwallHeaders.costUsd]: formatCostHeader(costs.paid) });
