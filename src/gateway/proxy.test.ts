@@ -108,6 +108,19 @@ describe('gateway proxy with the official SDKs', () => {
     expect(anthropicModels.data.some((model) => model.id.startsWith('claude'))).toBe(true);
   });
 
+  it("counts Anthropic tokens through the SDK's countTokens(), unbilled and unrouted", async () => {
+    const before = (await harness.ledgerRows()).length;
+    const counted = await harness.anthropic().messages.countTokens({
+      model: 'claude-haiku-4-5',
+      messages: [{ role: 'user', content: 'How many tokens is this sentence?' }],
+    });
+    expect(counted.input_tokens).toBeGreaterThan(0);
+    await expect(
+      harness.anthropic().messages.countTokens({ model: 'claude-haiku-4-5', messages: [] }),
+    ).rejects.toMatchObject({ status: 400 });
+    expect(await harness.ledgerRows()).toHaveLength(before);
+  });
+
   it('proxies Anthropic messages, plain and streamed, with message_delta usage', async () => {
     const client = harness.anthropic();
     const { data, response } = await client.messages

@@ -12,12 +12,12 @@ import { createLedgerWriter, type LedgerWriter } from './ledger-writer.js';
 import { eventLine, type LogSink, requestLine, stderrSink } from './log.js';
 import { GatewayMetrics } from './metrics.js';
 import { serveModelRequest } from './model-request.js';
-import { serveModels } from './models-request.js';
 import { buildContext, requestIdFrom } from './request-context.js';
 import { rememberingRoute } from './route-cache.js';
 import { modelRoutes } from './routes.js';
 import type { GatewayRuntime, Outcome } from './runtime.js';
 import type { AsyncLane, Caller } from './types.js';
+import { serveCountTokens, serveModels } from './unbilled-request.js';
 import {
   createUpstreams,
   type GatewayProvider,
@@ -107,7 +107,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
     const outcome: Outcome = { status: 200, endpoint: path };
     const route = modelRoutes.get(path);
-    const dialect = route?.dialect ?? 'openai';
+    const dialect = route?.dialect ?? (path.startsWith('/v1/messages') ? 'anthropic' : 'openai');
     let caller: Caller | undefined;
     if (closing) response.setHeader('connection', 'close');
     try {
@@ -128,6 +128,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         if (!caller.admin) throw forbidden('/metrics needs the admin key (SPENDWALL_ADMIN_KEY)');
         const text = metrics.render({ ledgerPending: ledger.pending, inFlight: runtime.inFlight });
         sendText(response, 200, text, requestId, 'text/plain; version=0.0.4; charset=utf-8');
+      } else if (path === '/v1/messages/count_tokens' && request.method === 'POST') {
+        await serveCountTokens(runtime, request, response, requestId, outcome);
       } else if ((path === '/v1/models' || path.startsWith('/v1/models/')) && request.method === 'GET') {
         await serveModels(
           runtime,

@@ -3,6 +3,7 @@ import { forwardedHeaders, readAll } from './answer.js';
 import { GatewayError } from './errors.js';
 import { forwardedRequestHeaders, standardHeaders } from './headers.js';
 import { runRealtime } from './lanes.js';
+import { readBody } from './request-body.js';
 import type { GatewayRuntime, Outcome } from './runtime.js';
 import type { GatewayProvider } from './upstreams.js';
 
@@ -10,7 +11,7 @@ import type { GatewayProvider } from './upstreams.js';
  * `GET /v1/models` (and `/v1/models/{id}`), passed to the provider the client speaks: Anthropic
  * SDKs send `anthropic-version`, OpenAI SDKs do not. No ledger row: nothing is billed.
  */
-export async function serveModels(
+export function serveModels(
   runtime: GatewayRuntime,
   request: IncomingMessage,
   response: ServerResponse,
@@ -22,6 +23,45 @@ export async function serveModels(
   const provider: GatewayProvider = request.headers[standardHeaders.anthropicVersion]
     ? 'anthropic'
     : 'openai';
+  const upstreamPath = (provider === 'openai' ? path.slice('/v1'.length) : path) + query;
+  return passThrough(runtime, request, response, provider, upstreamPath, null, requestId, outcome);
+}
+
+/**
+ * Anthropic's `POST /v1/messages/count_tokens` (the SDK's `messages.countTokens()`): free at the
+ * provider, so passed through at once, with no lane, no routing and no ledger row.
+ */
+export async function serveCountTokens(
+  runtime: GatewayRuntime,
+  request: IncomingMessage,
+  response: ServerResponse,
+  requestId: string,
+  outcome: Outcome,
+): Promise<void> {
+  const body = await readBody(request, runtime.maxBodyBytes);
+  await passThrough(
+    runtime,
+    request,
+    response,
+    'anthropic',
+    '/v1/messages/count_tokens',
+    body,
+    requestId,
+    outcome,
+  );
+}
+
+/** One unbilled call on the interactive pool, its answer passed back as it came. */
+async function passThrough(
+  runtime: GatewayRuntime,
+  request: IncomingMessage,
+  response: ServerResponse,
+  provider: GatewayProvider,
+  upstreamPath: string,
+  body: Buffer | null,
+  requestId: string,
+  outcome: Outcome,
+): Promise<void> {
   outcome.provider = provider;
   const upstream = runtime.upstreams.get(provider);
   if (!upstream) {
@@ -31,6 +71,7 @@ export async function serveModels(
     });
   }
   const headers: Record<string, string> = {};
+  if (body !== null) headers['content-type'] = 'application/json';
   for (const name of forwardedRequestHeaders) {
     const value = request.headers[name];
     if (typeof value === 'string') headers[name] = value;
@@ -39,10 +80,10 @@ export async function serveModels(
     {
       upstream,
       trafficClass: 'interactive',
-      method: 'GET',
-      path: (provider === 'openai' ? path.slice('/v1'.length) : path) + query,
+      method: body === null ? 'GET' : 'POST',
+      path: upstreamPath,
       headers,
-      body: null,
+      body,
       whole: true,
     },
     runtime.lanes,
