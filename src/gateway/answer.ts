@@ -23,9 +23,9 @@ export function forwardedHeaders(upstream: IncomingHttpHeaders, into: HeaderList
 }
 
 /**
- * The whole answer as one Buffer (at once when it was gathered already). Plain `data`/`end` listeners rather than `for await`: the
- * async iterator costs a promise and a microtask per chunk, a visible share of a proxied
- * request's CPU (bench/gateway.ts).
+ * The whole answer as one Buffer (at once when it was gathered already). Plain `data`/`end`
+ * listeners rather than `for await`: the async iterator costs a promise and a microtask per
+ * chunk, a visible share of a proxied request's CPU (bench/gateway.ts).
  */
 export function readAll(body: AnswerBody): Promise<Buffer> {
   if (Buffer.isBuffer(body)) return Promise.resolve(body);

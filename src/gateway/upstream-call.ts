@@ -75,8 +75,9 @@ export function sendOnce(request: UpstreamRequest): Promise<SentAnswer> {
 
 /**
  * Sends through `dispatch` and gathers the body: no response stream, no promise or event per
- * chunk. For answers read whole this took ~40 µs off a proxied request's latency on a 2-core
- * machine (bench/gateway.ts), where `request()` builds a Readable the gateway only drains.
+ * chunk, where `request()` builds a Readable the gateway only drains. On a 2-core VM this took
+ * ~40 µs off a bare Node proxy's added latency and ~10 µs off the gateway's (side-by-side runs
+ * at one connection; see docs/gateway.md, Performance).
  */
 function sendWhole(
   pool: Dispatcher,

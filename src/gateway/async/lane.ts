@@ -85,14 +85,16 @@ export async function createAsyncLane(options: AsyncLaneOptions): Promise<AsyncL
 
   // On a SQLite file, acceptances commit from a writer thread: SQLite's work then runs beside the
   // event loop instead of in it (bench/async-enqueue.ts). Postgres does its work in its server.
+  // Should the thread ever fail, groups are written on the store's own connection again.
   const writer =
     driver.dialect === 'sqlite' && existsSync(options.store.location)
       ? new SqliteWriter(options.store.location)
       : undefined;
   const commit = new GroupCommit<NewAsyncRequest>(
-    writer
-      ? (requests) => writer.write(asyncRequestInserts(requests))
-      : (requests) => driver.transaction((executor) => insertAsyncRequests(executor, requests)),
+    (requests) =>
+      writer && !writer.broken
+        ? writer.write(asyncRequestInserts(requests))
+        : driver.transaction((executor) => insertAsyncRequests(executor, requests)),
     { ...defaultGroupCommitSettings, ...options.commit },
   );
   const flusher = new Flusher(

@@ -87,4 +87,13 @@ describe('SqliteWriter: transactions committed from a writer thread', () => {
     const rows = await store.driver.all<{ id: number }>('SELECT id FROM items ORDER BY id');
     expect(rows.map((row) => row.id)).toEqual([1, 2]);
   });
+
+  it('says it is broken when its thread cannot open the database, and refuses writes with the reason', async () => {
+    folder = mkdtempSync(join(tmpdir(), 'spendwall-writer-'));
+    writer = new SqliteWriter(join(folder, 'no such folder', 'spendwall.db'));
+    await expect.poll(() => writer!.broken).toBe(true);
+    await expect(writer.write([['SELECT 1', []]])).rejects.toThrow(
+      /Cannot open database because the directory does not exist/,
+    );
+  });
 });

@@ -40,6 +40,11 @@ export class SqliteWriter {
     this.worker.unref();
   }
 
+  /** Whether the thread stopped or failed: every write would be refused, so write elsewhere. */
+  get broken(): boolean {
+    return this.failure !== undefined;
+  }
+
   /** Runs `statements` in one transaction on the writer thread. */
   write(statements: Statements): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
