@@ -1,6 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RequestResult } from '../providers/provider.js';
-import { spoolResults } from './spool.js';
+import { removeAbandonedSpools, spoolResults } from './spool.js';
 
 function result(line: number, body: string | null): RequestResult {
   return {
@@ -63,6 +67,25 @@ describe('spoolResults', () => {
       expect(back).toEqual(odd);
     } finally {
       spooled.dispose();
+    }
+  });
+
+  it('removes the spool files of a runner that no longer runs, and only those', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'spendwall-spool-'));
+    try {
+      const gone = spawnSync(process.execPath, ['-e', '']).pid;
+      const names = [
+        `spendwall-results-${gone}-abc123-0.jsonl`,
+        `spendwall-results-${gone}-abc123-17.jsonl`,
+        `spendwall-results-${process.pid}-def456-0.jsonl`,
+        'spendwall-results-notapid-0.jsonl',
+        'somebody-elses-file.jsonl',
+      ];
+      for (const name of names) writeFileSync(join(folder, name), '{}\n');
+      removeAbandonedSpools(folder);
+      expect(readdirSync(folder).sort()).toEqual(names.slice(2).sort());
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 });

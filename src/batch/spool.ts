@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, rmSync, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, readdirSync, rmSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -27,7 +27,11 @@ export async function spoolResults(
   results: AsyncIterable<RequestResult>,
   layout: SpoolLayout,
 ): Promise<SpooledResults> {
-  const base = join(tmpdir(), newId('spendwall-results-'));
+  if (!abandonedRemoved) {
+    abandonedRemoved = true;
+    removeAbandonedSpools(tmpdir());
+  }
+  const base = join(tmpdir(), `${spoolPrefix}${process.pid}-${newId('')}`);
   const { first, last, perBucket, lineOf } = layout;
   const span = Math.max(1, last - first + 1);
   const bucketCount = Math.max(1, Math.min(maxBuckets, Math.ceil(span / perBucket)));
@@ -107,6 +111,41 @@ export async function spoolResults(
     },
     dispose,
   };
+}
+
+/** Spool files are named `spendwall-results-<pid>-<id>-<bucket>.jsonl`: the pid says whose they are. */
+const spoolPrefix = 'spendwall-results-';
+const spoolName = /^spendwall-results-(\d+)-[^-]+-\d+\.jsonl$/;
+let abandonedRemoved = false;
+
+/**
+ * A runner killed mid-harvest leaves its spool files behind (up to one per bucket). The first
+ * spool of a process removes those of processes that no longer run; a file whose process is
+ * alive, or whose name says no process, is left alone.
+ */
+export function removeAbandonedSpools(folder: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(spoolName.exec(name)?.[1]);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isRunning(pid)) {
+      rmSync(join(folder, name), { force: true });
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but is someone else's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Most bucket files open at once while spooling; a batch this spread out shares buckets. */
