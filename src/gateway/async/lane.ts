@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineSettings } from '../../batch/job-options.js';
 import type { EngineDependencies } from '../../batch/run-job.js';
@@ -7,6 +7,7 @@ import { isWebhookSecret } from '../../core/standard-webhooks.js';
 import type { PriceBook } from '../../prices/index.js';
 import type { ProviderAdapterV1, ProviderName } from '../../providers/provider.js';
 import { type Store, spendwallHome } from '../../store/open-store.js';
+import { SqliteDriver } from '../../store/sqlite/driver.js';
 import type { AsyncAcceptance, AsyncLane, AsyncSubmission } from '../types.js';
 import { invalid, toAsyncRequest } from './accept.js';
 import { type BatchRecord, openBatches } from './batch-records.js';
@@ -87,9 +88,7 @@ export async function createAsyncLane(options: AsyncLaneOptions): Promise<AsyncL
   // event loop instead of in it (bench/async-enqueue.ts). Postgres does its work in its server.
   // Should the thread ever fail, groups are written on the store's own connection again.
   const writer =
-    driver.dialect === 'sqlite' && existsSync(options.store.location)
-      ? new SqliteWriter(options.store.location)
-      : undefined;
+    driver instanceof SqliteDriver && driver.path !== ':memory:' ? new SqliteWriter(driver.path) : undefined;
   const commit = new GroupCommit<NewAsyncRequest>(
     (requests) =>
       writer && !writer.broken

@@ -15,7 +15,8 @@ export class SqliteDriver implements SqlDriver {
   private queue: Promise<unknown> = Promise.resolve();
   private inTransaction = false;
 
-  constructor(path: string) {
+  /** The database file (or `:memory:`): another connection, such as a writer thread's, opens it by this. */
+  constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.database = new Database(path);
     this.database.pragma('journal_mode = WAL');
