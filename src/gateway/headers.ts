@@ -1,3 +1,5 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
 /**
  * Every header name the gateway reads or writes, in one place (lower case, as node:http gives
  * them), so that docs, tests and the hot path cannot drift apart.
@@ -48,6 +50,19 @@ export const forwardedRequestHeaders: readonly string[] = [
   'openai-project',
   'idempotency-key',
 ];
+
+/**
+ * The headers of a call to the provider: the client's headers worth passing on, and a JSON
+ * content type when the call has a body. The provider key is added where the call is sent.
+ */
+export function upstreamHeaders(headers: IncomingHttpHeaders, hasBody: boolean): Record<string, string> {
+  const upstream: Record<string, string> = hasBody ? { 'content-type': 'application/json' } : {};
+  for (const name of forwardedRequestHeaders) {
+    const value = headers[name];
+    if (typeof value === 'string') upstream[name] = value;
+  }
+  return upstream;
+}
 
 /** Provider answer headers passed back to the client: rate-limit state and retry hints. */
 export function isForwardedResponseHeader(name: string): boolean {

@@ -7,7 +7,7 @@ import { forwardedHeaders, pipeStream, readAll } from './answer.js';
 import { usageFromBody } from './body-usage.js';
 import { formatCostHeader } from './costing.js';
 import { badRequest, GatewayError } from './errors.js';
-import { forwardedRequestHeaders, spendwallHeaders, standardHeaders } from './headers.js';
+import { spendwallHeaders, standardHeaders, upstreamHeaders } from './headers.js';
 import { type LaneRun, runFlex, runRealtime } from './lanes.js';
 import { type Execution, priceExecution, recordExecution } from './record-execution.js';
 import { type ModelRequestBody, parseModelRequest, readBody } from './request-body.js';
@@ -93,7 +93,7 @@ export async function serveModelRequest(
     trafficClass,
     method: 'POST',
     path: route.upstreamPath,
-    headers: upstreamHeaders(request),
+    headers: upstreamHeaders(request.headers, true),
     body: rewriteBody(raw, body, route, decision.model, streamed, undefined),
     whole: !streamed,
   };
@@ -186,15 +186,6 @@ function prefersAsync(header: string | string[] | undefined): boolean {
   if (header === undefined) return false;
   const text = Array.isArray(header) ? header.join(',') : header;
   return /(^|[,;\s])respond-async(\s*($|[,;]))/i.test(text);
-}
-
-function upstreamHeaders(request: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  for (const name of forwardedRequestHeaders) {
-    const value = request.headers[name];
-    if (typeof value === 'string') headers[name] = value;
-  }
-  return headers;
 }
 
 /**

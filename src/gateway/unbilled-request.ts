@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { forwardedHeaders, readAll } from './answer.js';
 import { GatewayError } from './errors.js';
-import { forwardedRequestHeaders, standardHeaders } from './headers.js';
+import { standardHeaders, upstreamHeaders } from './headers.js';
 import { runRealtime } from './lanes.js';
 import { readBody } from './request-body.js';
 import type { GatewayRuntime, Outcome } from './runtime.js';
@@ -70,19 +70,13 @@ async function passThrough(
       code: 'provider_not_configured',
     });
   }
-  const headers: Record<string, string> = {};
-  if (body !== null) headers['content-type'] = 'application/json';
-  for (const name of forwardedRequestHeaders) {
-    const value = request.headers[name];
-    if (typeof value === 'string') headers[name] = value;
-  }
   const run = await runRealtime(
     {
       upstream,
       trafficClass: 'interactive',
       method: body === null ? 'GET' : 'POST',
       path: upstreamPath,
-      headers,
+      headers: upstreamHeaders(request.headers, body !== null),
       body,
       whole: true,
     },
