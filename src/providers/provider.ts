@@ -19,6 +19,13 @@ export interface ProviderSettings {
   maxRetries?: number;
   /** How retries wait; tests pass one whose `sleep` resolves at once. */
   retryPolicy?: RetryPolicy;
+  /**
+   * How long one attempt of an HTTP call may go without hearing from the provider: the headers
+   * (and a whole JSON answer) must arrive within it, counted from the last chunk of a streamed
+   * upload, and a streamed download (a results file) may go this long without a byte. A timed-out
+   * attempt is retried like a lost connection. Default 600,000 (10 minutes, as the official SDKs).
+   */
+  timeoutMs?: number;
   /** Lower batch limits than the provider's (tests, or a cautious operator); never raises them. */
   batchLimits?: Partial<BatchLimits>;
 }

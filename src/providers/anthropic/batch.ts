@@ -68,7 +68,8 @@ export function createAnthropicBatchCapability(
         return toProviderBatch(
           await requestJson(
             connection,
-            { method: 'POST', path: `${batchPath(id)}/cancel` },
+            // A 409 is an answer (it can no longer be cancelled), judged below, not a conflict to wait out.
+            { method: 'POST', path: `${batchPath(id)}/cancel`, finalStatuses: [409] },
             anthropicBatchSchema,
           ),
         );

@@ -72,7 +72,8 @@ export function createOpenAIBatchCapability(connection: Connection, limits: Batc
         return toProviderBatch(
           await requestJson(
             connection,
-            { method: 'POST', path: `/batches/${encodeURIComponent(id)}/cancel` },
+            // A 409 is an answer (it can no longer be cancelled), judged below, not a conflict to wait out.
+            { method: 'POST', path: `/batches/${encodeURIComponent(id)}/cancel`, finalStatuses: [409] },
             openAIBatchSchema,
           ),
         );
