@@ -12,7 +12,11 @@ export const defaultPolicy: Policy = Object.freeze<Policy>({
   workloads: [],
   providers: {},
   models: {},
-  gateway: { enforce: false, batchMinimumDeadlineMs: defaultBatchMinimumDeadlineMs },
+  gateway: {
+    enforce: false,
+    batchMinimumDeadlineMs: defaultBatchMinimumDeadlineMs,
+    allowPrivateWebhooks: false,
+  },
   prices: {},
   priceBook: createPriceBook(),
 });

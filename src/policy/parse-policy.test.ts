@@ -26,11 +26,28 @@ describe('parsePolicy', () => {
     );
   });
 
-  it('fills in defaults: unlabeled traffic interactive, batch from 1h, enforce off', () => {
+  it('fills in defaults: unlabeled traffic interactive, batch from 1h, enforce off, no private webhooks', () => {
     const policy = parsePolicy('version: 1\n');
     expect(policy.default).toEqual({ pattern: 'default', urgency: 'interactive', workload: 'unlabeled' });
-    expect(policy.gateway).toEqual({ enforce: false, batchMinimumDeadlineMs: 3_600_000 });
+    expect(policy.gateway).toEqual({
+      enforce: false,
+      batchMinimumDeadlineMs: 3_600_000,
+      allowPrivateWebhooks: false,
+    });
     expect(policy.workloads).toEqual([]);
+    // A gateway section that leaves the key out gets the same default.
+    expect(parsePolicy('version: 1\ngateway: { enforce: true }\n').gateway.allowPrivateWebhooks).toBe(false);
+  });
+
+  it('reads gateway.allowPrivateWebhooks, and refuses anything but a boolean where it is written', () => {
+    expect(parsePolicy('version: 1\ngateway:\n  allowPrivateWebhooks: true\n').gateway).toEqual({
+      enforce: false,
+      batchMinimumDeadlineMs: 3_600_000,
+      allowPrivateWebhooks: true,
+    });
+    expect(problems('version: 1\ngateway:\n  allowPrivateWebhooks: "yes"\n')).toEqual([
+      'spendwall.yaml:3:25: gateway.allowPrivateWebhooks: expected true or false',
+    ]);
   });
 
   it('keeps workloads in file order with their deadlines in milliseconds', () => {

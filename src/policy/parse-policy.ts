@@ -31,6 +31,7 @@ export function parsePolicy(text: string, place = 'spendwall.yaml'): Policy {
         file.gateway.batchMinimumDeadline,
         'gateway.batchMinimumDeadline',
       ),
+      allowPrivateWebhooks: file.gateway.allowPrivateWebhooks,
     },
     prices: file.prices,
     priceBook: buildPriceBook(file.prices, read.source, place),

@@ -168,6 +168,12 @@ export const gatewaySchema = z.strictObject({
     .describe(
       'Deferrable work whose deadline is shorter than this goes to flex (or realtime) instead of batch. Default 1h: most batches end well within it, and the deadline fallback re-runs what has not.',
     ),
+  allowPrivateWebhooks: z
+    .boolean({ error: 'expected true or false' })
+    .default(false)
+    .describe(
+      'Allow completion webhooks (x-spendwall-webhook-url) to loopback, private, link-local, CGNAT, unique-local and other non-public addresses. Off by default: a team holding a gateway key could otherwise make the gateway call internal services (cloud metadata, admin ports).',
+    ),
 });
 
 export const policyFileSchema = z
@@ -190,7 +196,11 @@ export const policyFileSchema = z
       .record(z.string().min(1), modelAliasSchema)
       .default({})
       .describe('Model aliases: a name clients may send → the provider and model it stands for.'),
-    gateway: gatewaySchema.default({ enforce: false, batchMinimumDeadline: '1h' }),
+    gateway: gatewaySchema.default({
+      enforce: false,
+      batchMinimumDeadline: '1h',
+      allowPrivateWebhooks: false,
+    }),
     prices: priceOverridesSchema
       .default({})
       .describe(

@@ -88,6 +88,8 @@ export interface Policy {
     enforce: boolean;
     /** Deferrable work with a shorter deadline than this does not go to the batch lane. */
     batchMinimumDeadlineMs: number;
+    /** Completion webhooks may go to loopback, private and other non-public addresses. */
+    allowPrivateWebhooks: boolean;
   };
   /** The file's `prices:` section, already applied to `priceBook`. */
   prices: PriceOverrides;

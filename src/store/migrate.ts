@@ -2,6 +2,7 @@ import { SpendwallError } from '../core/errors.js';
 import { batchLaneMigration } from './migrations/001-batch-lane.js';
 import { gatewayMigration } from './migrations/002-gateway.js';
 import { asyncLaneMigration } from './migrations/003-async-lane.js';
+import { fileExpiryMigration } from './migrations/004-file-expiry.js';
 import type { SqlDriver } from './sql.js';
 
 export interface Migration {
@@ -11,7 +12,12 @@ export interface Migration {
 }
 
 /** Every migration in order. A released migration is never edited; a change is a new one. */
-export const migrations: readonly Migration[] = [batchLaneMigration, gatewayMigration, asyncLaneMigration];
+export const migrations: readonly Migration[] = [
+  batchLaneMigration,
+  gatewayMigration,
+  asyncLaneMigration,
+  fileExpiryMigration,
+];
 
 /**
  * Brings the database up to the newest schema, each migration in its own transaction under a

@@ -27,6 +27,10 @@ writeFileSync(
     '    expect: { lane: batch }',
   ].join('\n'),
 );
+const privateWebhooks = join(folder, 'private-webhooks.yaml');
+writeFileSync(privateWebhooks, 'version: 1\ngateway:\n  allowPrivateWebhooks: true\n');
+const badPrivateWebhooks = join(folder, 'bad-private-webhooks.yaml');
+writeFileSync(badPrivateWebhooks, 'version: 1\ngateway:\n  enforce: false\n  allowPrivateWebhooks: 1\n');
 const badCases = join(folder, 'bad-cases.yaml');
 writeFileSync(badCases, 'cases:\n  - request: { workload: x }\n    expect: { lane: batch }\n');
 
@@ -44,6 +48,19 @@ describe('spendwall policy', () => {
       `${badPolicy}:5:15: workloads.eval-*.deadline: expected a duration like 15m, 12h, 24h`,
       `${badPolicy}:6:39: workloads.chat.lane: interactive work always runs realtime (a person is waiting), so lane: flex is not allowed; make the workload deferrable to use flex`,
       `spendwall: ${badPolicy}: 2 problems`,
+      '',
+    ]);
+  });
+
+  it('check: accepts gateway.allowPrivateWebhooks as a boolean, and names line and column otherwise', async () => {
+    const accepted = await runCli(['policy', 'check', '--config', privateWebhooks]);
+    expect(accepted.code).toBe(0);
+    expect(accepted.stdout).toContain(`${privateWebhooks}: ok (`);
+    const refused = await runCli(['policy', 'check', '--config', badPrivateWebhooks]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.split('\n')).toEqual([
+      `${badPrivateWebhooks}:4:25: gateway.allowPrivateWebhooks: expected true or false`,
+      `spendwall: ${badPrivateWebhooks}: 1 problem`,
       '',
     ]);
   });

@@ -43,7 +43,12 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     for (const [name, settings] of Object.entries(upstreams)) {
       providers[name as ProviderName] = createProvider(name as ProviderName, settings);
     }
-    asyncLane = await createAsyncLane({ store, providers, prices: policy.priceBook });
+    asyncLane = await createAsyncLane({
+      store,
+      providers,
+      prices: policy.priceBook,
+      webhooks: { allowPrivateAddresses: policy.gateway.allowPrivateWebhooks },
+    });
   }
   const gateway = await createGateway({
     driver: store.driver,

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, startCli } from '../../../test/helpers/cli.js';
+import { type CliProcess, runCli, startCli } from '../../../test/helpers/cli.js';
+import { testSecret } from '../../gateway/async/test-support.js';
 
 const home = mkdtempSync(join(tmpdir(), 'spendwall-serve-'));
 const environment = { SPENDWALL_HOME: home, SPENDWALL_CONFIG: '', OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '' };
@@ -29,16 +30,7 @@ describe('spendwall serve and keys', () => {
     expect(listed.stdout).not.toContain(key);
 
     const server = startCli(['serve', '--emulator', '--port', '0', '--no-async', '--quiet'], environment);
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(server.output.stderr);
-        if (match) {
-          clearInterval(timer);
-          resolve(match[1]!);
-        }
-      }, 50);
-      void server.exited.then(() => reject(new Error(server.output.stderr)));
-    });
+    const url = await listening(server);
     const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
     const post = (authorization?: string) =>
       fetch(`${url}/v1/chat/completions`, {
@@ -60,4 +52,60 @@ describe('spendwall serve and keys', () => {
     const again = await runCli(['keys', 'revoke', records[0]!.id], environment);
     expect(again.code).toBe(2);
   });
+
+  it('passes gateway.allowPrivateWebhooks from the policy to the async lane', async () => {
+    const privateHome = mkdtempSync(join(tmpdir(), 'spendwall-serve-private-'));
+    const policy = join(privateHome, 'spendwall.yaml');
+    writeFileSync(
+      policy,
+      [
+        'version: 1',
+        'workloads:',
+        '  nightly-*: { urgency: deferrable, deadline: 24h }',
+        'gateway:',
+        '  allowPrivateWebhooks: true',
+      ].join('\n'),
+    );
+    const server = startCli(['serve', '--emulator', '--port', '0', '--quiet', '--config', policy], {
+      ...environment,
+      SPENDWALL_HOME: privateHome,
+      SPENDWALL_WEBHOOK_SECRET: testSecret,
+    });
+    try {
+      const url = await listening(server);
+      const accepted = await fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          prefer: 'respond-async',
+          'x-spendwall-workload': 'nightly-classify',
+          'x-spendwall-webhook-url': 'http://127.0.0.1:9/hook',
+        },
+        body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      // Without the setting this is a 400 (webhook_target_not_allowed); see private-webhooks.test.ts.
+      expect(accepted.status).toBe(202);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+      rmSync(privateHome, { recursive: true, force: true });
+    }
+  });
 });
+
+/** The gateway's URL, once the process says it is listening. */
+function listening(server: CliProcess): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(server.output.stderr);
+      if (match) {
+        clearInterval(timer);
+        resolve(match[1]!);
+      }
+    }, 50);
+    void server.exited.then(() => {
+      clearInterval(timer);
+      reject(new Error(server.output.stderr));
+    });
+  });
+}

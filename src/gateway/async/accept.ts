@@ -3,6 +3,7 @@ import { GatewayError } from '../errors.js';
 import type { AsyncSubmission } from '../types.js';
 import type { NewAsyncRequest } from './request-records.js';
 import { sortableId } from './sortable-id.js';
+import { allowPrivateWebhooksHint, refusedHost } from './webhook-target.js';
 
 /** The endpoints a provider batch can carry, per provider. */
 const batchEndpoints: Record<AsyncSubmission['provider'], readonly string[]> = {
@@ -16,9 +17,14 @@ export const defaultDeadlineMs = providerBatchWindowMs;
 /**
  * Turns a routed submission into the row that makes it durable. The body is kept as received,
  * except that the policy's model replaces an alias and a body spread over several lines is put
- * on one (it becomes one line of a JSONL file).
+ * on one (it becomes one line of a JSONL file). `allowPrivateWebhooks` is the policy's
+ * `gateway.allowPrivateWebhooks`.
  */
-export function toAsyncRequest(submission: AsyncSubmission, now: number): NewAsyncRequest {
+export function toAsyncRequest(
+  submission: AsyncSubmission,
+  now: number,
+  allowPrivateWebhooks = false,
+): NewAsyncRequest {
   const { context, decision } = submission;
   if (!batchEndpoints[submission.provider].includes(submission.endpoint)) {
     throw invalid(
@@ -41,7 +47,8 @@ export function toAsyncRequest(submission: AsyncSubmission, now: number): NewAsy
   } else if (body.includes('\n') || body.includes('\r')) {
     body = JSON.stringify(parsed);
   }
-  const webhookUrl = submission.webhookUrl === undefined ? null : checkWebhookUrl(submission.webhookUrl);
+  const webhookUrl =
+    submission.webhookUrl === undefined ? null : checkWebhookUrl(submission.webhookUrl, allowPrivateWebhooks);
   const metadata = Object.keys(context.metadata).length > 0 ? JSON.stringify(context.metadata) : null;
   return {
     id: sortableId('areq_', now),
@@ -73,8 +80,13 @@ function parseObject(body: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** Webhook targets are absolute http(s) URLs without credentials in them. */
-export function checkWebhookUrl(raw: string): string {
+/**
+ * Webhook targets are absolute http(s) URLs without credentials in them. Unless private targets
+ * are allowed, a host that is plainly not public (an IP literal, `localhost`) is refused here,
+ * before the 202; names are resolved only when the delivery connects (no DNS on this path), and
+ * checked again there.
+ */
+export function checkWebhookUrl(raw: string, allowPrivateTargets = false): string {
   let url: URL;
   try {
     url = new URL(raw);
@@ -89,6 +101,14 @@ export function checkWebhookUrl(raw: string): string {
     throw invalid(
       'expected an http(s) URL without user or password',
       'invalid_webhook_url',
+      'x-spendwall-webhook-url',
+    );
+  }
+  const refused = allowPrivateTargets ? undefined : refusedHost(url.hostname);
+  if (refused !== undefined) {
+    throw invalid(
+      `webhooks may only go to public addresses, and ${refused}; ${allowPrivateWebhooksHint}`,
+      'webhook_target_not_allowed',
       'x-spendwall-webhook-url',
     );
   }

@@ -42,13 +42,18 @@ export interface BatchRecord {
   cancellingAt: number | null;
   cancelledAt: number | null;
   expiresAt: number;
+  /**
+   * `output_expires_after.seconds`: the output and error files expire this long after they are
+   * written; null: they are kept until deleted.
+   */
+  outputExpiresAfterSeconds: number | null;
 }
 
 export async function insertBatch(executor: SqlExecutor, batch: BatchRecord): Promise<void> {
   await executor.run(
     `INSERT INTO async_batches (id, team, input_file_id, endpoint, completion_window, metadata, workload, status,
-       created_at, expires_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       created_at, expires_at, output_expires_after_seconds)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       batch.id,
       batch.team,
@@ -60,6 +65,7 @@ export async function insertBatch(executor: SqlExecutor, batch: BatchRecord): Pr
       batch.status,
       batch.createdAt,
       batch.expiresAt,
+      batch.outputExpiresAfterSeconds,
     ],
   );
 }
@@ -189,6 +195,7 @@ interface BatchRow {
   cancelling_at: number | null;
   cancelled_at: number | null;
   expires_at: number;
+  output_expires_after_seconds: number | null;
 }
 
 const optionalNumber = (value: number | null) => (value === null ? null : Number(value));
@@ -218,6 +225,7 @@ function toBatch(row: BatchRow): BatchRecord {
     cancellingAt: optionalNumber(row.cancelling_at),
     cancelledAt: optionalNumber(row.cancelled_at),
     expiresAt: Number(row.expires_at),
+    outputExpiresAfterSeconds: optionalNumber(row.output_expires_after_seconds),
   };
 }
 

@@ -13,6 +13,7 @@ import {
   listBatches,
   updateBatch,
 } from './batch-records.js';
+import { expiresAfterSchema } from './expires-after.js';
 import { visibleFile } from './file-routes.js';
 import { notFound, readJsonBody, sendError, sendJson } from './http-replies.js';
 
@@ -34,7 +35,8 @@ const createBatchSchema = z.object({
     .record(z.string().max(64), z.string().max(512))
     .refine((metadata) => Object.keys(metadata).length <= 16, 'at most 16 metadata pairs')
     .nullish(),
-  output_expires_after: z.unknown().optional(),
+  // The output and error files' lifetime from their own creation; without it they persist.
+  output_expires_after: expiresAfterSchema.optional(),
 });
 
 export interface BatchRouteOptions {
@@ -56,7 +58,12 @@ export async function createBatch(
 ): Promise<void> {
   const body = await readJsonBody(request, createBatchSchema);
   if (!body.ok) return sendError(response, body.status, body.error);
-  const { input_file_id: inputFileId, endpoint, metadata } = body.value;
+  const {
+    input_file_id: inputFileId,
+    endpoint,
+    metadata,
+    output_expires_after: outputExpiresAfter,
+  } = body.value;
   const file = await visibleFile(options, context, inputFileId);
   if (file?.purpose !== 'batch') {
     return sendError(response, 400, {
@@ -94,6 +101,7 @@ export async function createBatch(
     cancellingAt: null,
     cancelledAt: null,
     expiresAt: now + windowMs,
+    outputExpiresAfterSeconds: outputExpiresAfter?.seconds ?? null,
   };
   await insertBatch(options.driver, batch);
   options.start(batch);

@@ -12,6 +12,7 @@ import {
   openBatchStatuses,
   updateBatch,
 } from './batch-records.js';
+import { expiryOf } from './expires-after.js';
 import { getFile, insertFile } from './file-records.js';
 
 export type BatchRunEnd = 'done' | 'stopped';
@@ -60,8 +61,9 @@ async function runBatchOnce(
     );
     return 'done' as const;
   };
-  const input = await getFile(driver, batch.inputFileId);
-  if (!input) return fail('input_file_missing', `the input file ${batch.inputFileId} was deleted`);
+  const input = await getFile(driver, batch.inputFileId, now());
+  if (!input)
+    return fail('input_file_missing', `the input file ${batch.inputFileId} was deleted or has expired`);
 
   let updates = Promise.resolve();
   const mirror = (change: BatchChange, from: BatchRecord['status'][]) => {
@@ -134,6 +136,7 @@ async function runBatchOnce(
     const fileOf = async (file: { path: string; bytes: number; lines: number }, suffix: string) => {
       if (file.lines === 0) return null;
       const id = newId('file-', 24);
+      const createdAt = now();
       await insertFile(executor, {
         id,
         team: batch.team,
@@ -141,7 +144,9 @@ async function runBatchOnce(
         filename: `${batch.id}_${suffix}.jsonl`,
         bytes: file.bytes,
         path: file.path,
-        createdAt: now(),
+        createdAt,
+        // `output_expires_after` anchors on the file's creation, not the batch's.
+        expiresAt: expiryOf(createdAt, batch.outputExpiresAfterSeconds),
       });
       return id;
     };

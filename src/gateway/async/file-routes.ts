@@ -8,6 +8,7 @@ import type { SqlDriver } from '../../store/sql.js';
 import type { RequestContext } from '../types.js';
 import { canSee, listScope, teamOf } from './access.js';
 import { openBatchStatuses } from './batch-records.js';
+import { batchUploadLifetimeSeconds, expiryOf, uploadLifetime } from './expires-after.js';
 import {
   type FileRecord,
   fileObject,
@@ -27,7 +28,10 @@ export interface FileRouteOptions {
   now: () => number;
 }
 
-/** `POST /v1/files`: the file part streamed to disk, then recorded for the caller's team. */
+/**
+ * `POST /v1/files`: the file part streamed to disk, then recorded for the caller's team, with
+ * OpenAI's expiry: `expires_after` if given, else 30 days (the only purpose here is `batch`).
+ */
 export async function uploadFile(
   options: FileRouteOptions,
   request: IncomingMessage,
@@ -67,6 +71,9 @@ export async function uploadFile(
       'purpose',
     );
   }
+  const lifetime = uploadLifetime(upload.fields);
+  if ('error' in lifetime) return refuse(lifetime.error.message, lifetime.error.param);
+  const createdAt = options.now();
   const file: FileRecord = {
     id,
     team: teamOf(context.caller),
@@ -74,7 +81,8 @@ export async function uploadFile(
     filename: upload.file.filename,
     bytes: upload.file.bytes,
     path,
-    createdAt: options.now(),
+    createdAt,
+    expiresAt: expiryOf(createdAt, lifetime.seconds ?? batchUploadLifetimeSeconds),
   };
   await insertFile(options.driver, file);
   sendJson(response, 200, fileObject(file));
@@ -115,6 +123,7 @@ export async function listFileRoute(
     order,
     limit: limit + 1,
     ...(after ? { after } : {}),
+    now: options.now(),
   });
   const data = files.slice(0, limit).map(fileObject);
   sendJson(response, 200, {
@@ -180,12 +189,12 @@ export async function deleteFile(
   sendJson(response, 200, { id, object: 'file', deleted: true });
 }
 
-/** The file, if it exists and the caller's team may see it. */
+/** The file, if it exists (has not expired) and the caller's team may see it. */
 export async function visibleFile(
-  options: { driver: SqlDriver },
+  options: { driver: SqlDriver; now: () => number },
   context: RequestContext,
   id: string,
 ): Promise<FileRecord | undefined> {
-  const file = await getFile(options.driver, id);
+  const file = await getFile(options.driver, id, options.now());
   return file && canSee(context.caller, file.team) ? file : undefined;
 }

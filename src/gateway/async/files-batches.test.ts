@@ -1,6 +1,14 @@
-import OpenAI, { NotFoundError, toFile } from 'openai';
+import { NotFoundError, toFile } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { chatBody, createLaneHarness, type LaneHarness, until } from './test-support.js';
+import {
+  batchEnded,
+  batchInput,
+  chatBody,
+  createLaneHarness,
+  type LaneHarness,
+  openaiClient,
+  until,
+} from './test-support.js';
 
 /**
  * `/v1/files` and `/v1/batches` through the official openai SDK, unchanged but for its base URL,
@@ -13,33 +21,7 @@ afterEach(async () => {
   harness = undefined;
 });
 
-function client(team: string): OpenAI {
-  return new OpenAI({ apiKey: team, baseURL: `${harness!.url}/v1`, maxRetries: 0 });
-}
-
-function batchInput(count: number): string {
-  const lines: string[] = [];
-  for (let index = 0; index < count; index++) {
-    lines.push(
-      JSON.stringify({
-        custom_id: `task-${index}`,
-        method: 'POST',
-        url: '/v1/chat/completions',
-        body: chatBody(index),
-      }),
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-async function finished(openai: OpenAI, id: string) {
-  let batch = await openai.batches.retrieve(id);
-  await until(async () => {
-    batch = await openai.batches.retrieve(id);
-    return ['completed', 'failed', 'cancelled', 'expired'].includes(batch.status);
-  });
-  return batch;
-}
+const client = (team: string) => openaiClient(harness!.url, team);
 
 describe('async lane: OpenAI-compatible files and batches', () => {
   it('runs an uploaded file through the engine into one merged output file and one error file', async () => {
@@ -78,7 +60,7 @@ describe('async lane: OpenAI-compatible files and batches', () => {
       input_file_id: file.id,
       metadata: { workload: 'eval-suite', owner: 'qa' },
     });
-    const batch = await finished(openai, created.id);
+    const batch = await batchEnded(openai, created.id);
     expect(batch.status).toBe('completed');
     expect(batch.request_counts).toEqual({ total: 102, completed: 100, failed: 2 });
     expect(batch.completed_at).toEqual(expect.any(Number));
@@ -151,7 +133,7 @@ describe('async lane: OpenAI-compatible files and batches', () => {
     expect((await theirs.files.list()).data).toEqual([]);
     expect((await theirs.batches.list()).data).toEqual([]);
     expect((await client('admin').batches.retrieve(batch.id)).id).toBe(batch.id);
-    await finished(mine, batch.id);
+    await batchEnded(mine, batch.id);
     expect((await mine.files.delete(file.id)).deleted).toBe(true);
     await expect(mine.files.retrieve(file.id)).rejects.toBeInstanceOf(NotFoundError);
   });
@@ -180,7 +162,7 @@ describe('async lane: OpenAI-compatible files and batches', () => {
         'cancelling',
     );
     harness.engine.emulator.clock.advance(15 * 60_000);
-    const ended = await finished(openai, batch.id);
+    const ended = await batchEnded(openai, batch.id);
     expect(ended.status).toBe('cancelled');
     // What the provider finished before the cancel reached it is kept; the rest ends cancelled.
     expect(ended.request_counts!.total).toBe(10);
@@ -203,7 +185,7 @@ describe('async lane: OpenAI-compatible files and batches', () => {
       });
     const [first, second] = await Promise.all([create(), create()]);
     await expect(openai.files.delete(file.id)).rejects.toMatchObject({ status: 409, code: 'file_in_use' });
-    const ended = await Promise.all([finished(openai, first!.id), finished(openai, second!.id)]);
+    const ended = await Promise.all([batchEnded(openai, first!.id), batchEnded(openai, second!.id)]);
     expect(ended.map((batch) => batch.request_counts)).toEqual([
       { total: 20, completed: 20, failed: 0 },
       { total: 20, completed: 20, failed: 0 },

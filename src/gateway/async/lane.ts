@@ -12,6 +12,7 @@ import type { AsyncAcceptance, AsyncLane, AsyncSubmission } from '../types.js';
 import { invalid, toAsyncRequest } from './accept.js';
 import { type BatchRecord, openBatches } from './batch-records.js';
 import { runBatch } from './batch-runner.js';
+import { createFileSweeper } from './file-expiry.js';
 import { defaultFlushSettings, type FlushSettings } from './flush-triggers.js';
 import { Flusher } from './flusher.js';
 import { defaultGroupCommitSettings, GroupCommit, type GroupCommitSettings } from './group-commit.js';
@@ -30,7 +31,11 @@ export interface AsyncLaneOptions {
   engine?: Partial<EngineSettings>;
   commit?: Partial<GroupCommitSettings>;
   flush?: Partial<FlushSettings>;
-  /** `secret` defaults to `SPENDWALL_WEBHOOK_SECRET`; `fetch` to the global one. */
+  /**
+   * `secret` defaults to `SPENDWALL_WEBHOOK_SECRET`. `allowPrivateAddresses` (default false) is
+   * `gateway.allowPrivateWebhooks`: off, only public addresses are called (checked at accept for
+   * IP literals and `localhost`, at connect time for every name).
+   */
   webhooks?: Partial<WebhookSettings>;
   /** `Retry-After` of a pending request's status, in seconds. */
   retryAfterSeconds?: number;
@@ -51,6 +56,8 @@ export interface AsyncLaneRunner extends AsyncLane {
   settled(): Promise<void>;
   /** Tries every due webhook delivery now. */
   deliverWebhooks(): Promise<void>;
+  /** Removes expired files now; resolves with how many. */
+  sweepFiles(): Promise<number>;
   readonly folder: string;
   /** Group commits so far: acceptances are written this many transactions. */
   readonly commitGroups: number;
@@ -102,12 +109,10 @@ export async function createAsyncLane(options: AsyncLaneOptions): Promise<AsyncL
     { ...defaultFlushSettings, ...options.flush },
     { keepFiles: options.keepFlushFiles ?? false, onError },
   );
-  const webhooks = new WebhookDeliverer(
-    driver,
-    { ...defaultWebhookSettings, fetch: globalThis.fetch, ...options.webhooks, secret },
-    now,
-    onError,
-  );
+  const webhookSettings: WebhookSettings = { ...defaultWebhookSettings, ...options.webhooks, secret };
+  const webhooks = new WebhookDeliverer(driver, webhookSettings, now, onError);
+  // Expired `/v1/files` files leave the disk: at start, then every 10 minutes.
+  const fileSweeper = createFileSweeper({ driver, now, onError });
   const batchRuns = new Set<Promise<unknown>>();
   const startBatch = (batch: BatchRecord) => {
     const run = runBatch(batch, { ...engine, signal: stop.signal }, filesFolder)
@@ -129,6 +134,7 @@ export async function createAsyncLane(options: AsyncLaneOptions): Promise<AsyncL
   await flusher.start();
   for (const batch of await openBatches(driver)) startBatch(batch);
   webhooks.start();
+  fileSweeper.start();
   let closing: Promise<void> | undefined;
 
   return {
@@ -137,7 +143,7 @@ export async function createAsyncLane(options: AsyncLaneOptions): Promise<AsyncL
       return commit.groups;
     },
     async accept(submission: AsyncSubmission): Promise<AsyncAcceptance> {
-      const request = toAsyncRequest(submission, now());
+      const request = toAsyncRequest(submission, now(), webhookSettings.allowPrivateAddresses);
       if (request.webhookUrl !== null && secret === undefined) {
         throw invalid(
           'webhooks are not configured on this gateway (SPENDWALL_WEBHOOK_SECRET is not set)',
@@ -160,6 +166,7 @@ export async function createAsyncLane(options: AsyncLaneOptions): Promise<AsyncL
       while (batchRuns.size > 0) await Promise.all([...batchRuns]);
     },
     deliverWebhooks: () => webhooks.check(),
+    sweepFiles: () => fileSweeper.sweep(),
     close() {
       closing ??= (async () => {
         await commit.close();
@@ -168,6 +175,7 @@ export async function createAsyncLane(options: AsyncLaneOptions): Promise<AsyncL
         await flusher.close();
         while (batchRuns.size > 0) await Promise.all([...batchRuns]);
         await webhooks.close();
+        await fileSweeper.close();
       })();
       return closing;
     },

@@ -20,7 +20,8 @@ describe.skipIf(!postgres)('async lane on Postgres', () => {
     database = await postgres!.create();
     const store = await openStore({ databaseUrl: database.url });
     harness = await createLaneHarness(
-      { flush: { checkIntervalMs: 60_000, maxAgeMs: 60_000 } },
+      // The webhook receiver below listens on 127.0.0.1.
+      { flush: { checkIntervalMs: 60_000, maxAgeMs: 60_000 }, allowPrivateWebhooks: true },
       undefined,
       store,
     );

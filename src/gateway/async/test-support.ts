@@ -1,5 +1,6 @@
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import OpenAI from 'openai';
 import { createEngineHarness, type EngineHarness } from '../../batch/test-harness.js';
 import type { EmulatorOptions } from '../../emulator/index.js';
 import type { Store } from '../../store/open-store.js';
@@ -25,26 +26,45 @@ export interface LaneHarness {
 
 export const testSecret = `whsec_${Buffer.from('spendwall-test-webhook-secret-32b').toString('base64')}`;
 
+export interface LaneHarnessOptions extends Partial<AsyncLaneOptions> {
+  /**
+   * Let webhooks reach receivers on 127.0.0.1, as `gateway.allowPrivateWebhooks: true` does;
+   * off by default, as in the gateway. A `webhooks.allowPrivateAddresses` given to the harness
+   * or to `restart` wins.
+   */
+  allowPrivateWebhooks?: boolean;
+}
+
 export async function createLaneHarness(
-  options: Partial<AsyncLaneOptions> = {},
+  options: LaneHarnessOptions = {},
   emulatorOptions: EmulatorOptions = { clock: { instant: true } },
   store?: Store,
 ): Promise<LaneHarness> {
   const engine = await createEngineHarness(emulatorOptions, store);
-  const laneOptions = (extra: Partial<AsyncLaneOptions>): AsyncLaneOptions => ({
-    store: engine.store,
-    providers: engine.providers,
-    home: engine.folder,
-    engine: engine.settings,
-    flush: { checkIntervalMs: 20, maxAgeMs: 60_000 },
-    webhooks: { secret: testSecret, checkIntervalMs: 20, retryDelaysMs: [20, 40] },
-    retryAfterSeconds: 1,
-    onError: (error) => {
-      throw error;
-    },
-    ...options,
-    ...extra,
-  });
+  const { allowPrivateWebhooks = false, ...overrides } = options;
+  const laneOptions = (extra: Partial<AsyncLaneOptions>): AsyncLaneOptions => {
+    const merged: AsyncLaneOptions = {
+      store: engine.store,
+      providers: engine.providers,
+      home: engine.folder,
+      engine: engine.settings,
+      flush: { checkIntervalMs: 20, maxAgeMs: 60_000 },
+      webhooks: { secret: testSecret, checkIntervalMs: 20, retryDelaysMs: [20, 40] },
+      retryAfterSeconds: 1,
+      onError: (error) => {
+        throw error;
+      },
+      ...overrides,
+      ...extra,
+    };
+    return {
+      ...merged,
+      webhooks: {
+        ...merged.webhooks,
+        allowPrivateAddresses: merged.webhooks?.allowPrivateAddresses ?? allowPrivateWebhooks,
+      },
+    };
+  };
   let lane = await createAsyncLane(laneOptions({}));
   const server = createServer((request, response) => {
     serve(lane, request, response).catch((error: unknown) => {
@@ -120,6 +140,37 @@ export function chatBody(index: number, model = 'gpt-4o-mini') {
     messages: [{ role: 'user', content: `Classify ticket ${index}: my parcel ${index} is late` }],
     max_tokens: 16,
   };
+}
+
+/** The official openai SDK, unchanged but for its base URL, as `team` (`admin`: the admin key). */
+export function openaiClient(url: string, team: string): OpenAI {
+  return new OpenAI({ apiKey: team, baseURL: `${url}/v1`, maxRetries: 0 });
+}
+
+/** A `/v1/batches` input file of `count` chat completion lines. */
+export function batchInput(count: number): string {
+  const lines: string[] = [];
+  for (let index = 0; index < count; index++) {
+    lines.push(
+      JSON.stringify({
+        custom_id: `task-${index}`,
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: chatBody(index),
+      }),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Polls a batch until it has ended. */
+export async function batchEnded(openai: OpenAI, id: string) {
+  let batch = await openai.batches.retrieve(id);
+  await until(async () => {
+    batch = await openai.batches.retrieve(id);
+    return ['completed', 'failed', 'cancelled', 'expired'].includes(batch.status);
+  });
+  return batch;
 }
 
 async function serve(

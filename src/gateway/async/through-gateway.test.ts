@@ -112,6 +112,31 @@ describe('async lane behind the gateway server', () => {
     );
   });
 
+  it('refuses a webhook to cloud metadata with an OpenAI-shaped 400 naming the setting', async () => {
+    const refused = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${keys['team-a']}`,
+        'content-type': 'application/json',
+        prefer: 'respond-async',
+        'x-spendwall-workload': 'defer-nightly',
+        'x-spendwall-webhook-url': 'http://169.254.169.254/latest/meta-data/',
+      },
+      body: JSON.stringify(chatBody(1)),
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({
+      error: {
+        message:
+          'webhooks may only go to public addresses, and 169.254.169.254 is not a public address; ' +
+          'set gateway.allowPrivateWebhooks: true in spendwall.yaml to allow it',
+        type: 'invalid_request_error',
+        param: 'x-spendwall-webhook-url',
+        code: 'webhook_target_not_allowed',
+      },
+    });
+  });
+
   it('runs files and batches from the official SDK through the gateway', async () => {
     const openai = new OpenAI({ apiKey: keys['team-a'], baseURL: `${url}/v1`, maxRetries: 0 });
     const lines = [0, 1, 2]

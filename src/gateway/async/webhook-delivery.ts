@@ -1,5 +1,8 @@
+import type { LookupFunction } from 'node:net';
 import { webhookHeaders } from '../../core/standard-webhooks.js';
 import type { SqlDriver } from '../../store/sql.js';
+import { guardedWebhookClient, targetRefusal, type WebhookClient } from './webhook-fetch.js';
+import { allowPrivateWebhooksHint } from './webhook-target.js';
 
 /** How completion webhooks are delivered. */
 export interface WebhookSettings {
@@ -10,14 +13,23 @@ export interface WebhookSettings {
   checkIntervalMs: number;
   /** A delivery that takes longer counts as failed. */
   timeoutMs: number;
-  fetch: typeof fetch;
+  /**
+   * Deliver to loopback, private, link-local and other non-public addresses too
+   * (`gateway.allowPrivateWebhooks`). Off: the client connects only to public addresses.
+   */
+  allowPrivateAddresses: boolean;
+  /** Replaces the HTTP client, address check included (tests). Default: see `allowPrivateAddresses`. */
+  fetch?: typeof fetch;
+  /** How the guarded client resolves names; default `dns.lookup` (tests make names resolve). */
+  lookup?: LookupFunction;
 }
 
-export const defaultWebhookSettings: Omit<WebhookSettings, 'secret' | 'fetch'> = {
+export const defaultWebhookSettings: Omit<WebhookSettings, 'secret' | 'fetch' | 'lookup'> = {
   // About a day in all, as Standard Webhooks suggests: 5 s, 30 s, 2 min, 10 min, 1 h, 6 h, 12 h.
   retryDelaysMs: [5_000, 30_000, 120_000, 600_000, 3_600_000, 21_600_000, 43_200_000],
   checkIntervalMs: 500,
   timeoutMs: 10_000,
+  allowPrivateAddresses: false,
 };
 
 /** While one process delivers, others leave the row alone this long. */
@@ -53,13 +65,20 @@ export function webhookEvent(row: { id: string; state: string; workload: string;
 export class WebhookDeliverer {
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
+  private readonly client: WebhookClient;
 
   constructor(
     private readonly driver: SqlDriver,
     private readonly settings: WebhookSettings,
     private readonly now: () => number,
     private readonly onError: (error: unknown) => void,
-  ) {}
+  ) {
+    this.client = settings.fetch
+      ? { fetch: settings.fetch, close: async () => {} }
+      : settings.allowPrivateAddresses
+        ? { fetch: globalThis.fetch, close: async () => {} }
+        : guardedWebhookClient(settings.lookup);
+  }
 
   start(): void {
     this.timer = setInterval(() => void this.check(), this.settings.checkIntervalMs);
@@ -79,6 +98,7 @@ export class WebhookDeliverer {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.checking;
+    await this.client.close();
   }
 
   private async deliverDue(): Promise<void> {
@@ -114,7 +134,11 @@ export class WebhookDeliverer {
     );
   }
 
-  /** One signed POST; the HTTP status, or null when nothing came back. */
+  /**
+   * One signed POST; the HTTP status, or null when nothing came back. A target that is not a
+   * public address is a failed try like a refused connection, and is reported: the URL came from
+   * a client, the setting that allows it is the operator's.
+   */
   private async post(row: DueRow): Promise<number | null> {
     const event = webhookEvent(row);
     const payload = JSON.stringify(event);
@@ -122,7 +146,7 @@ export class WebhookDeliverer {
       ? webhookHeaders(this.settings.secret, event.id, Math.floor(Date.now() / 1000), payload)
       : {};
     try {
-      const response = await this.settings.fetch(row.webhook_url, {
+      const response = await this.client.fetch(row.webhook_url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'spendwall-webhooks', ...headers },
         body: payload,
@@ -131,7 +155,18 @@ export class WebhookDeliverer {
       });
       await response.arrayBuffer().catch(() => undefined);
       return response.status;
-    } catch {
+    } catch (error) {
+      const refusal = targetRefusal(error);
+      if (refusal) {
+        // The host only: a webhook URL's path and query may carry the receiver's own token.
+        const host = new URL(row.webhook_url).host;
+        this.onError(
+          new Error(
+            `webhook for ${row.id} not delivered to ${host}: ${refusal.reason}; ${allowPrivateWebhooksHint}`,
+            { cause: refusal },
+          ),
+        );
+      }
       return null;
     }
   }

@@ -53,7 +53,7 @@ function flatten(headers: IncomingHttpHeaders): Record<string, string> {
 
 describe('async lane: completion webhooks', () => {
   it('POSTs a Standard Webhooks event that the official openai SDK verifies', async () => {
-    harness = await createLaneHarness();
+    harness = await createLaneHarness({ allowPrivateWebhooks: true });
     const { id } = await harness.lane.accept(submission('team-a', chatBody(1), { webhookUrl: receiverUrl }));
     await harness.lane.flush(true);
     await harness.lane.settled();
@@ -82,7 +82,7 @@ describe('async lane: completion webhooks', () => {
   });
 
   it('retries with backoff, the same event id each time, and records the outcome durably', async () => {
-    harness = await createLaneHarness();
+    harness = await createLaneHarness({ allowPrivateWebhooks: true });
     answers = [500, 503];
     const { id } = await harness.lane.accept(submission('team-a', chatBody(1), { webhookUrl: receiverUrl }));
     await harness.lane.flush(true);
@@ -108,7 +108,7 @@ describe('async lane: completion webhooks', () => {
   });
 
   it('gives up after the last retry and says so in the row; a failed request’s event says failed', async () => {
-    harness = await createLaneHarness();
+    harness = await createLaneHarness({ allowPrivateWebhooks: true });
     answers = [500, 500, 500, 500];
     const { id } = await harness.lane.accept(
       submission('team-a', { ...chatBody(1), model: 'gpt-no-such-model' }, { webhookUrl: receiverUrl }),
@@ -138,7 +138,7 @@ describe('async lane: completion webhooks', () => {
       await harness.lane.close();
       const lane = await harness.restart({ webhooks: { secret: undefined, checkIntervalMs: 20 } });
       await expect(
-        lane.accept(submission('team-a', chatBody(1), { webhookUrl: receiverUrl })),
+        lane.accept(submission('team-a', chatBody(1), { webhookUrl: 'https://hooks.example.com/x' })),
       ).rejects.toMatchObject({
         code: 'webhooks_not_configured',
         place: 'x-spendwall-webhook-url',
