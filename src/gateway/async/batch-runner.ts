@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobProgress } from '../../batch/progress.js';
 import { driveJob, type EngineDependencies, openJob } from '../../batch/run-job.js';
@@ -165,5 +166,11 @@ async function runBatchOnce(
       openBatchStatuses,
     );
   });
+  // Copied into the output and error files (and kept in the store): the engine's own results and
+  // rejects files, and an output or error file left empty, would otherwise stay on disk for good.
+  const leftovers = [summary.outputPath, summary.rejectsPath];
+  if (outputs.output.lines === 0) leftovers.push(outputs.output.path);
+  if (outputs.errors.lines === 0) leftovers.push(outputs.errors.path);
+  for (const path of leftovers) if (path) await rm(path, { force: true });
   return 'done';
 }

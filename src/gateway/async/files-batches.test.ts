@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { NotFoundError, toFile } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -103,6 +105,10 @@ describe('async lane: OpenAI-compatible files and batches', () => {
       'SELECT DISTINCT team, workload FROM ledger',
     );
     expect(ledger).toEqual([{ team: 'team-a', workload: 'eval-suite' }]);
+    // On disk: the upload and the two merged files; the engine's own results and rejects are gone.
+    expect(readdirSync(join(harness.lane.folder, 'files')).sort()).toEqual(
+      [file.id, `${created.id}-errors.jsonl`, `${created.id}-output.jsonl`].sort(),
+    );
   });
 
   it('keeps each team’s files and batches to itself', async () => {
