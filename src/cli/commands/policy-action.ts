@@ -116,5 +116,6 @@ function summarize(policy: Policy): string {
     count(priced, 'price override'),
     `batch from ${formatWindow(policy.gateway.batchMinimumDeadlineMs)}`,
     `enforce ${policy.gateway.enforce ? 'on' : 'off'}`,
+    `webhooks ${policy.gateway.allowPrivateWebhooks ? 'to any address' : 'to public addresses only'}`,
   ].join('; ');
 }

@@ -56,6 +56,7 @@ describe('spendwall policy', () => {
     const accepted = await runCli(['policy', 'check', '--config', privateWebhooks]);
     expect(accepted.code).toBe(0);
     expect(accepted.stdout).toContain(`${privateWebhooks}: ok (`);
+    expect(accepted.stdout).toContain('; webhooks to any address)');
     const refused = await runCli(['policy', 'check', '--config', badPrivateWebhooks]);
     expect(refused.code).toBe(2);
     expect(refused.stderr.split('\n')).toEqual([
