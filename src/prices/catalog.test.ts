@@ -61,6 +61,38 @@ describe('the catalog', () => {
     }
   });
 
+  // Their model pages say "Batch API: 50% discount on input and output"; the older models' batch
+  // figures follow the batch-processing page's rule. Either way, half of every figure.
+  it('prices the current Anthropic models in a batch at exactly half of every realtime figure', () => {
+    const current = [
+      'claude-fable-5-1',
+      'claude-fable-5',
+      'claude-opus-5-5',
+      'claude-opus-5',
+      'claude-opus-4-8',
+      'claude-opus-4-7',
+      'claude-opus-4-6',
+      'claude-opus-4-5',
+      'claude-sonnet-5',
+      'claude-sonnet-4-6',
+    ];
+    for (const id of current) {
+      const price = priceFor('anthropic', id);
+      expect(price?.asOf, id).toBe('2026-11-27');
+      expect(
+        price?.notes?.some((note) => note.includes('derived')),
+        id,
+      ).toBe(true);
+      for (const field of priceFields) {
+        const realtime = price?.realtime[field];
+        expect(realtime, `${id} realtime.${field}`).toBeDefined();
+        expect(pico(price?.batch?.[field] ?? Number.NaN) * 2, `${id} batch.${field}`).toBe(
+          pico(realtime ?? Number.NaN),
+        );
+      }
+    }
+  });
+
   it('lists cache-write prices for every Anthropic lane, as the batch discount stacks with caching', () => {
     for (const entry of catalog.filter((candidate) => candidate.provider === 'anthropic')) {
       for (const lane of [entry.realtime, entry.batch]) {

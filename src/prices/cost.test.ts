@@ -74,6 +74,58 @@ describe('costOf: exact nano-USD arithmetic', () => {
     expect(costOf(priceFor('anthropic', 'claude-haiku-4-5'), usage, 'realtime')).toBe(4_850_000);
   });
 
+  it('bills Opus 5.5 at its model-page prices, and exactly half of every figure in a batch', () => {
+    // Opus 5.5: $4 input, $0.20 cache hits, $5 / $8 cache writes (5-minute / 1-hour), $20 output.
+    // 1,000 uncached, 20,000 cache reads, 3,000 cache writes (1,000 for an hour), 800 output.
+    //   realtime: 1,000 × 4,000 + 20,000 × 200 + 2,000 × 5,000 + 1,000 × 8,000 + 800 × 20,000
+    //           = 4,000,000 + 4,000,000 + 10,000,000 + 8,000,000 + 16,000,000 = 42,000,000 ($0.042)
+    //   batch:    1,000 × 2,000 + 20,000 × 100 + 2,000 × 2,500 + 1,000 × 4,000 + 800 × 10,000
+    //           = 2,000,000 + 2,000,000 + 5,000,000 + 4,000,000 + 8,000,000 = 21,000,000
+    const opus = priceFor('anthropic', 'claude-opus-5-5');
+    const usage = {
+      inputTokens: 24_000,
+      cachedInputTokens: 20_000,
+      cacheCreationInputTokens: 3000,
+      cacheCreation1hInputTokens: 1000,
+      outputTokens: 800,
+    };
+    expect(costOf(opus, usage, 'realtime')).toBe(42_000_000);
+    expect(costOf(opus, usage, 'batch')).toBe(21_000_000);
+  });
+
+  it('bills Fable 5.1 cache hits at a quarter of Fable 5 ($0.25 against $1 per million)', () => {
+    // 500 uncached, 100,000 cache reads, 300 output.
+    //   Fable 5.1 realtime: 500 × 10,000 + 100,000 × 250 + 300 × 50,000
+    //                     = 5,000,000 + 25,000,000 + 15,000,000 = 45,000,000
+    //   Fable 5.1 batch:    500 × 5,000 + 100,000 × 125 + 300 × 25,000
+    //                     = 2,500,000 + 12,500,000 + 7,500,000 = 22,500,000
+    //   Fable 5 realtime:   500 × 10,000 + 100,000 × 1,000 + 300 × 50,000
+    //                     = 5,000,000 + 100,000,000 + 15,000,000 = 120,000,000
+    const usage = { inputTokens: 100_500, cachedInputTokens: 100_000, outputTokens: 300 };
+    expect(costOf(priceFor('anthropic', 'claude-fable-5-1'), usage, 'realtime')).toBe(45_000_000);
+    expect(costOf(priceFor('anthropic', 'claude-fable-5-1'), usage, 'batch')).toBe(22_500_000);
+    expect(costOf(priceFor('anthropic', 'claude-fable-5'), usage, 'realtime')).toBe(120_000_000);
+  });
+
+  it('bills Sonnet 5 and the dated Opus 4.5 id at their own prices', () => {
+    // Sonnet 5: 2,000 uncached, 1,000 output: 2,000 × 2,000 + 1,000 × 10,000 = 14,000,000;
+    // in a batch 2,000 × 1,000 + 1,000 × 5,000 = 7,000,000.
+    const usage = { inputTokens: 2000, outputTokens: 1000 };
+    expect(costOf(priceFor('anthropic', 'claude-sonnet-5'), usage, 'realtime')).toBe(14_000_000);
+    expect(costOf(priceFor('anthropic', 'claude-sonnet-5'), usage, 'batch')).toBe(7_000_000);
+    // A million Opus 4.5 output tokens: $25, a third of Opus 4.1's $75.
+    const million = { inputTokens: 0, outputTokens: 1_000_000 };
+    expect(costOf(priceFor('anthropic', 'claude-opus-4-5-20251101'), million, 'realtime')).toBe(
+      25 * nanoUsdPerUsd,
+    );
+  });
+
+  it('prices a 1M-context prompt on the newest models instead of calling it long-context', () => {
+    // Opus 5: 900,000 uncached input × 5,000 = 4,500,000,000 ($4.50).
+    const usage = { inputTokens: 900_000, outputTokens: 0 };
+    expect(costOf(priceFor('anthropic', 'claude-opus-5'), usage, 'realtime')).toBe(4_500_000_000);
+  });
+
   it('bills embeddings for input only', () => {
     // 12,345 tokens × 20 nano-USD = 246,900; in a batch × 10 = 123,450.
     const small = priceFor('openai', 'text-embedding-3-small');

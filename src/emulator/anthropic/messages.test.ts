@@ -100,6 +100,43 @@ describe('POST /v1/messages', () => {
     expect(message.model).toBe(model);
   });
 
+  it('serves the current Claude models the catalog prices, and lists them', async () => {
+    const listed = (await client.models.list()).data.map((entry) => entry.id);
+    for (const id of ['claude-opus-5-5', 'claude-fable-5-1', 'claude-sonnet-5', 'claude-opus-4-5-20251101']) {
+      expect(listed, id).toContain(id);
+    }
+    const opus45 = await client.messages.create({
+      model: 'claude-opus-4-5',
+      max_tokens: 50,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(opus45.model).toBe('claude-opus-4-5-20251101');
+    const opus55 = await client.messages.create({
+      model: 'claude-opus-5-5',
+      max_tokens: 50,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(opus55.model).toBe('claude-opus-5-5');
+    expect((await client.models.retrieve('claude-sonnet-4-6')).display_name).toBe('Claude Sonnet 4.6');
+
+    // The SDK refuses such large non-streaming requests itself, so the limit is checked over HTTP.
+    const tooLong = await fetch(`${url}/v1/messages`, {
+      method: 'POST',
+      headers: {
+        'x-api-key': 'sk-ant-test',
+        'anthropic-version': '2023-06-01',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        model: 'claude-opus-5-5',
+        max_tokens: 128_001,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    });
+    expect(tooLong.status).toBe(400);
+    expect(JSON.stringify(await tooLong.json())).toContain('128001 > 128000');
+  });
+
   it('stops at max_tokens and bills exactly max_tokens', async () => {
     const message = await client.messages.create({
       model,
