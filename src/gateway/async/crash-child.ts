@@ -1,9 +1,14 @@
 /**
- * One gateway process for the async lane's kill test (kill.test.ts): opens the lane on the
- * SQLite store in `SPENDWALL_HOME`, against the emulator at `EMULATOR_URL`; the first time,
- * accepts `REQUEST_COUNT` requests (and says `accepted`); then flushes everything queued and
- * waits until every request has ended, and exits 0. The test SIGKILLs it at random moments and
- * starts it again.
+ * One gateway process for the async lane's kill tests (kill.test.ts, two-processes.test.ts):
+ * opens the lane on the store at `SPENDWALL_DATABASE_URL` (default: the SQLite file in
+ * `SPENDWALL_HOME`), against the emulator at `EMULATOR_URL`. Unless `ACCEPT=0`, it accepts
+ * `REQUEST_COUNT` requests when the store holds none yet and says `accepted`; with `ACCEPT=0` it
+ * only flushes and says `flushing`. Either way it then flushes everything queued, waits until
+ * every request has ended, and exits 0 saying `done`. The tests SIGKILL it at random moments and
+ * start it again.
+ *
+ * Accepting is decided by an empty store, which is not atomic: when several processes share one
+ * database, exactly one of them may accept (the others run with `ACCEPT=0`).
  */
 import { createProvider } from '../../providers/index.js';
 import { openStore } from '../../store/open-store.js';
@@ -12,10 +17,14 @@ import { countAsyncRequests } from './request-records.js';
 import { chatBody, submission } from './test-support.js';
 
 const home = process.env['SPENDWALL_HOME']!;
+const databaseUrl = process.env['SPENDWALL_DATABASE_URL'] || undefined;
 const upstream = process.env['EMULATOR_URL']!;
 const count = Number(process.env['REQUEST_COUNT']);
+const accepts = process.env['ACCEPT'] !== '0';
+// Requests per flush at most (default: the lane's); small, so that several processes share a queue.
+const maxRequests = process.env['FLUSH_MAX_REQUESTS'] ? Number(process.env['FLUSH_MAX_REQUESTS']) : undefined;
 
-const store = await openStore({ home });
+const store = await openStore({ databaseUrl, home });
 const retryPolicy = {
   maxRetries: 8,
   initialDelayMs: 5,
@@ -29,7 +38,7 @@ const lane = await createAsyncLane({
   },
   home,
   engine: { pollInitialMs: 5, pollMaxMs: 20, submitGraceMs: 50, progressIntervalMs: 0, chunkMaxRequests: 25 },
-  flush: { checkIntervalMs: 10, maxPending: 40, maxAgeMs: 10 },
+  flush: { checkIntervalMs: 10, maxPending: 40, maxAgeMs: 10, ...(maxRequests ? { maxRequests } : {}) },
   webhooks: { secret: undefined },
 });
 const { driver } = store;
@@ -37,15 +46,19 @@ const total = async () => {
   const counts = await countAsyncRequests(driver);
   return counts.queued + counts.in_progress + counts.completed + counts.failed;
 };
-if ((await total()) === 0) {
-  // Accepted in one go, then announced: the test starts killing only after this line.
-  await Promise.all(
-    Array.from({ length: count }, (_, index) =>
-      lane.accept(submission(index % 2 ? 'team-a' : 'team-b', chatBody(index))),
-    ),
-  );
+if (accepts) {
+  if ((await total()) === 0) {
+    // Accepted in one go, then announced: the tests start killing only after this line.
+    await Promise.all(
+      Array.from({ length: count }, (_, index) =>
+        lane.accept(submission(index % 2 ? 'team-a' : 'team-b', chatBody(index))),
+      ),
+    );
+  }
+  process.stdout.write('accepted\n');
+} else {
+  process.stdout.write('flushing\n');
 }
-process.stdout.write('accepted\n');
 for (;;) {
   const counts = await countAsyncRequests(driver);
   if (counts.queued === 0 && counts.in_progress === 0) break;

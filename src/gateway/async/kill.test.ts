@@ -1,14 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../core/random.js';
 import { createEmulator } from '../../emulator/index.js';
 import { openStore } from '../../store/open-store.js';
 import { countAsyncRequests } from './request-records.js';
+import { startCrashChild } from './test-support.js';
 
 /**
  * The async lane under SIGKILL: a gateway process accepts 600 requests, then is killed again and
@@ -16,21 +14,7 @@ import { countAsyncRequests } from './request-records.js';
  * request has exactly one result and no request reached the provider in two batches.
  */
 
-const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const child = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
 const requestCount = 600;
-
-function start(environment: NodeJS.ProcessEnv): { process: ChildProcess; output: { text: string } } {
-  const spawned = spawn(process.execPath, ['--import', 'tsx', child], {
-    cwd: repositoryRoot,
-    env: { ...process.env, ...environment },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output = { text: '' };
-  spawned.stdout!.setEncoding('utf8').on('data', (text: string) => (output.text += text));
-  spawned.stderr!.setEncoding('utf8').on('data', (text: string) => (output.text += text));
-  return { process: spawned, output };
-}
 
 describe('async lane killed mid-flush', () => {
   it('ends every request exactly once and never submits a request twice', async () => {
@@ -42,13 +26,10 @@ describe('async lane killed mid-flush', () => {
     let kills = 0;
     try {
       for (let run = 0; ; run++) {
-        const { process: runner, output } = start(environment);
-        const exited = once(runner, 'close');
+        const { process: runner, output, exited, says } = startCrashChild(environment);
         // Killed at a random moment after acceptance, for the first runs; the last runs to its end.
         if (run < 8) {
-          while (!output.text.includes('accepted') && runner.exitCode === null) {
-            await new Promise((resolve) => setTimeout(resolve, 10));
-          }
+          await says('accepted');
           await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 100 + random() * 900))]);
           if (runner.exitCode === null) {
             runner.kill('SIGKILL');

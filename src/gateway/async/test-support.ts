@@ -1,5 +1,8 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { createEngineHarness, type EngineHarness } from '../../batch/test-harness.js';
 import type { EmulatorOptions } from '../../emulator/index.js';
@@ -265,4 +268,38 @@ export function post(
     outgoing.on('error', reject);
     outgoing.end(body);
   });
+}
+
+/** A gateway process running crash-child.ts, for the kill tests; stdout and stderr gathered. */
+export interface CrashChild {
+  process: ChildProcess;
+  output: { text: string };
+  /** Its exit code and signal, once it has exited and its output is closed. */
+  exited: Promise<[number | null, NodeJS.Signals | null]>;
+  /** Resolves once its output includes `text`, or once it has exited. */
+  says(text: string): Promise<void>;
+}
+
+export function startCrashChild(environment: NodeJS.ProcessEnv): CrashChild {
+  const spawned = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('./crash-child.ts', import.meta.url))],
+    {
+      cwd: fileURLToPath(new URL('../../../', import.meta.url)),
+      env: { ...process.env, ...environment },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const output = { text: '' };
+  spawned.stdout!.setEncoding('utf8').on('data', (text: string) => (output.text += text));
+  spawned.stderr!.setEncoding('utf8').on('data', (text: string) => (output.text += text));
+  const exited = once(spawned, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+  let ended = false;
+  void exited.then(() => (ended = true));
+  return {
+    process: spawned,
+    output,
+    exited,
+    says: (text) => until(() => ended || output.text.includes(text), 60_000),
+  };
 }
