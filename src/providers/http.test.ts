@@ -316,6 +316,25 @@ describe('statuses', () => {
     expect(server.received).toHaveLength(1);
     expect(policy.sleeps).toEqual([]);
   });
+
+  it('names the whole URL when a 200 answer is not JSON', async () => {
+    const server = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('<html>maintenance</html>');
+    });
+    const error = await sendJson(
+      settingsFor(server, recordingPolicy(0)),
+      { method: 'GET', path: '/v1/batches/b1' },
+      readError,
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({
+      status: 200,
+      isRetryable: true,
+      place: `GET ${server.baseURL}/v1/batches/b1`,
+    });
+    expect((error as Error).message).toContain('not JSON: <html>maintenance</html>');
+  });
 });
 
 describe.each(subjects)('$name: cancelling a batch that has ended', (subject) => {

@@ -120,15 +120,15 @@ export async function sendJson<Body>(
   readError: ErrorReader,
   policy?: RetryPolicy,
 ): Promise<Body> {
-  const { response, text } = await exchange(
+  const { response, text, place } = await exchange(
     settings,
     request,
     readError,
     policy,
-    async (response, deadline) => {
+    async (response, deadline, place) => {
       const text = await response.text();
       deadline.stop();
-      return { response, text };
+      return { response, text, place };
     },
   );
   try {
@@ -137,7 +137,7 @@ export async function sendJson<Body>(
     throw new ProviderError(`the provider answered with a body that is not JSON: ${text.slice(0, 200)}`, {
       status: response.status,
       isRetryable: true,
-      place: `${request.method} ${request.path}`,
+      place,
       cause: error,
     });
   }
