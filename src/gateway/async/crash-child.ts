@@ -38,7 +38,13 @@ const lane = await createAsyncLane({
   },
   home,
   engine: { pollInitialMs: 5, pollMaxMs: 20, submitGraceMs: 50, progressIntervalMs: 0, chunkMaxRequests: 25 },
-  flush: { checkIntervalMs: 10, maxPending: 40, maxAgeMs: 10, ...(maxRequests ? { maxRequests } : {}) },
+  flush: {
+    checkIntervalMs: 10,
+    adoptIntervalMs: 200,
+    maxPending: 40,
+    maxAgeMs: 10,
+    ...(maxRequests ? { maxRequests } : {}),
+  },
   webhooks: { secret: undefined },
 });
 const { driver } = store;

@@ -6,7 +6,7 @@ import type { ProviderName } from '../../providers/provider.js';
 import type { SqlDriver } from '../../store/sql.js';
 import { type EngineResult, nanoUsd, readEngineRejects, readEngineResults } from './engine-results.js';
 import { writeFlushInput } from './flush-input.js';
-import { endFlush, type FlushRecord, setFlushJob } from './flush-records.js';
+import { endFlush, type FlushRecord, getFlush, setFlushJob } from './flush-records.js';
 import { type AsyncOutcome, endAsyncRequests } from './request-records.js';
 
 /** `busy`: another process runs this flush's job (Postgres, several gateways); try again later. */
@@ -29,6 +29,9 @@ export async function runFlush(
 ): Promise<FlushEnd> {
   const { driver } = engine.store;
   const now = engine.now ?? Date.now;
+  // Another gateway on the same database may have ended it since it was listed (and removed its
+  // files): nothing is rebuilt for a flush that has ended.
+  if (await flushEnded(driver, flush.id)) return 'done';
   await writeFlushInput(driver, flush);
   let summary: Awaited<ReturnType<typeof driveJob>>;
   try {
@@ -50,6 +53,8 @@ export async function runFlush(
     if (error instanceof SpendwallError && error.code === 'job_busy') return 'busy';
     if (error instanceof SpendwallError && error.code === 'aborted') return 'stopped';
     if (engine.signal?.aborted) return 'stopped';
+    // Its files went away because the process that ran it has just ended it: not a failure.
+    if (await flushEnded(driver, flush.id)) return 'done';
     const reason = error instanceof SpendwallError ? error : undefined;
     await failFlush(driver, flush, reason?.code ?? 'flush_failed', (error as Error).message, now());
     return 'failed';
@@ -144,4 +149,10 @@ function failure(id: string, code: string, message: string): AsyncOutcome {
     error: JSON.stringify({ code, message }),
     costNanoUsd: null,
   };
+}
+
+/** True once the flush is no longer open (done or failed, here or in another process). */
+async function flushEnded(driver: SqlDriver, id: string): Promise<boolean> {
+  const current = await getFlush(driver, id);
+  return current === undefined || (current.state !== 'planned' && current.state !== 'running');
 }

@@ -17,6 +17,11 @@ export interface FlushSettings {
   checkIntervalMs: number;
   /** Flushes run at once, across groups. */
   maxConcurrent: number;
+  /**
+   * How often open flushes no process here runs are looked for (a process sharing the database
+   * died holding them, or this one restarted): those whose runner is gone are taken over.
+   */
+  adoptIntervalMs: number;
 }
 
 export const defaultFlushSettings: FlushSettings = {
@@ -26,6 +31,8 @@ export const defaultFlushSettings: FlushSettings = {
   maxRequests: 50_000,
   checkIntervalMs: 250,
   maxConcurrent: 8,
+  // About the engine's job lease: a runner on another host is known gone once its lease lapses.
+  adoptIntervalMs: 30_000,
 };
 
 export interface DueFlush {

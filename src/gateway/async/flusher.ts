@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { EngineDependencies } from '../../batch/run-job.js';
 import { newId } from '../../core/ids.js';
 import { type FlushReason, openFlushes, planFlush, type QueuedGroup, queuedGroups } from './flush-records.js';
@@ -8,11 +9,17 @@ import { dueFlushes, type FlushSettings } from './flush-triggers.js';
 /**
  * Carries queued requests into the batch lane: every `checkIntervalMs` it looks at what waits per
  * (team, workload, provider, model), flushes the groups that are due (size, age or deadline
- * pressure) and runs each flush in the background through the engine. Started, it first resumes
- * the flushes a previous process left unfinished.
+ * pressure) and runs each flush in the background through the engine. Started, and then every
+ * `adoptIntervalMs`, it takes up open flushes that no process runs any more: a previous run of this
+ * process, or another gateway on the same database that died holding them (the engine's job
+ * lease says who runs a job; a flush whose job is still held is left to its holder).
  */
 export class Flusher {
   private readonly running = new Set<Promise<FlushEnd>>();
+  /** Ids of the flushes with a run in this process. */
+  private readonly tracked = new Set<string>();
+  private adoptTimer: NodeJS.Timeout | undefined;
+  private adopting: Promise<void> | undefined;
   private readonly stop = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
@@ -27,11 +34,34 @@ export class Flusher {
     this.now = engine.now ?? Date.now;
   }
 
-  /** Resumes unfinished flushes, then checks the queue on a timer. */
+  /** Resumes unfinished flushes, then checks the queue (and for orphaned flushes) on timers. */
   async start(): Promise<void> {
-    for (const flush of await openFlushes(this.engine.store.driver)) this.track(flush);
+    await this.adopt();
     this.timer = setInterval(() => void this.check(), this.settings.checkIntervalMs);
     this.timer.unref();
+    this.adoptTimer = setInterval(() => void this.adopt(), this.settings.adoptIntervalMs);
+    this.adoptTimer.unref();
+  }
+
+  /**
+   * Takes up the open flushes this process does not run. One whose job another live process
+   * holds comes back `busy` and is left alone until the next look. A flush whose files are under
+   * a folder this machine does not have (a gateway on another host with another home) is left to
+   * a process that has it.
+   */
+  adopt(): Promise<void> {
+    this.adopting ??= (async () => {
+      if (this.stop.signal.aborted) return;
+      for (const flush of await openFlushes(this.engine.store.driver)) {
+        if (this.tracked.has(flush.id) || !existsSync(dirname(flush.inputPath))) continue;
+        this.track(flush);
+      }
+    })()
+      .catch(this.options.onError)
+      .finally(() => {
+        this.adopting = undefined;
+      });
+    return this.adopting;
   }
 
   /** Looks at the queue once and starts the flushes that are due; resolves once they are started. */
@@ -61,7 +91,9 @@ export class Flusher {
   /** Stops the timer and asks running flushes to stop at the engine's next safe point. */
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.adoptTimer) clearInterval(this.adoptTimer);
     await this.checking;
+    await this.adopting;
     this.stop.abort();
     await this.settled();
   }
@@ -108,28 +140,21 @@ export class Flusher {
   }
 
   private track(flush: Parameters<typeof runFlush>[0]): void {
-    const run = this.runUntilFree(flush)
+    this.tracked.add(flush.id);
+    const run = runFlush(
+      flush,
+      { ...this.engine, signal: this.stop.signal },
+      { keepFiles: this.options.keepFiles },
+    )
       .catch((error: unknown) => {
-        // A store or disk failure mid-copy: the flush stays open and is resumed next start.
+        // A store or disk failure mid-copy: the flush stays open and is taken up on a later look.
         this.options.onError(error);
         return 'stopped' as const;
       })
       .finally(() => {
         this.running.delete(run);
+        this.tracked.delete(flush.id);
       });
     this.running.add(run);
-  }
-
-  /** Runs the flush; while another process holds its job, waits and tries again. */
-  private async runUntilFree(flush: Parameters<typeof runFlush>[0]): Promise<FlushEnd> {
-    for (;;) {
-      const end = await runFlush(
-        flush,
-        { ...this.engine, signal: this.stop.signal },
-        { keepFiles: this.options.keepFiles },
-      );
-      if (end !== 'busy' || this.stop.signal.aborted) return end;
-      await new Promise((resolve) => setTimeout(resolve, this.settings.checkIntervalMs * 4));
-    }
   }
 }

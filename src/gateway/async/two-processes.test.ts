@@ -125,6 +125,73 @@ describe.skipIf(!postgres)(
       expect(viaB.created.length).toBeGreaterThan(0);
       expect(kills).toBeGreaterThanOrEqual(4);
     }, 180_000);
+
+    it('lets a running process take over the flushes of one that died and is not restarted', async () => {
+      const database = await postgres!.create();
+      cleanups.push(() => database.dispose());
+      const emulator = createEmulator({ clock: { scale: 50 }, seed: 9 });
+      const url = await emulator.listen(0);
+      cleanups.push(() => emulator.close());
+      const homes = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'spendwall-orphaned-flushes-')));
+      cleanups.push(() => {
+        for (const home of homes) rmSync(home, { recursive: true, force: true });
+      });
+      const shared = {
+        SPENDWALL_DATABASE_URL: database.url,
+        REQUEST_COUNT: String(requestCount),
+        FLUSH_MAX_REQUESTS: '10',
+        EMULATOR_URL: url,
+      };
+      const a = startCrashChild({ ...shared, SPENDWALL_HOME: homes[0] });
+      cleanups.push(() => a.process.kill('SIGKILL'));
+      await a.says('accepted');
+      const b = startCrashChild({ ...shared, SPENDWALL_HOME: homes[1], ACCEPT: '0' });
+      cleanups.push(() => b.process.kill('SIGKILL'));
+
+      // A is killed while it holds open flushes that it claimed after B had started (B looked at
+      // the open flushes when it started: only a later look can find these), and stays dead.
+      const store = await openStore({ databaseUrl: database.url });
+      cleanups.push(() => store.close());
+      await b.says('flushing');
+      const seenByB = new Set(
+        (await store.driver.all<{ id: string }>('SELECT id FROM async_flushes')).map((flush) => flush.id),
+      );
+      const laterOfA = async () =>
+        (
+          await store.driver.all<{ id: string }>(
+            "SELECT id FROM async_flushes WHERE state IN ('planned', 'running') AND input_path LIKE ?",
+            [`${homes[0]}${sep}%`],
+          )
+        ).filter((flush) => !seenByB.has(flush.id));
+      let orphaned: Array<{ id: string }> = [];
+      for (let tries = 0; orphaned.length === 0; tries++) {
+        expect(tries, 'A never claimed a flush after B started').toBeLessThan(1000);
+        orphaned = await laterOfA();
+        if (orphaned.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      a.process.kill('SIGKILL');
+      await a.exited;
+      orphaned = await laterOfA();
+      expect(orphaned.length).toBeGreaterThan(0);
+
+      // B, already running, ends everything, A's flushes included.
+      const [code, signal] = await b.exited;
+      expect({ code, signal }, b.output.text).toEqual({ code: 0, signal: null });
+      expect(await countAsyncRequests(store.driver)).toEqual({
+        queued: 0,
+        in_progress: 0,
+        completed: requestCount,
+        failed: 0,
+      });
+      const states = await store.driver.all<{ id: string; state: string }>(
+        `SELECT id, state FROM async_flushes WHERE id IN (${orphaned.map(() => '?').join(', ')})`,
+        orphaned.map((flush) => flush.id),
+      );
+      expect(states.map((flush) => flush.state)).toEqual(orphaned.map(() => 'done'));
+      const chunks = emulator.record.batches.map((batch) => batch.metadata?.['spendwall_chunk']);
+      expect(new Set(chunks).size).toBe(chunks.length);
+      expect(emulator.record.batches.reduce((sum, batch) => sum + batch.requestCount, 0)).toBe(requestCount);
+    }, 180_000);
   },
 );
 
