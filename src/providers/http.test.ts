@@ -62,6 +62,13 @@ function settingsFor(server: Server, retryPolicy: RetryPolicy, timeoutMs = 150):
 }
 
 const never = () => undefined;
+
+/** What a call rejected with, or undefined when it succeeded. */
+const failureOf = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
 const pause = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 async function readAll(response: Response): Promise<{ chunks: string[]; error: unknown }> {
@@ -83,13 +90,9 @@ describe('a provider that accepts the connection and never answers', () => {
   it('is tried maxRetries + 1 times, then a retryable timeout error naming the place', async () => {
     const server = await serve(never);
     const policy = recordingPolicy(3);
-    const error = await send(
-      settingsFor(server, policy),
-      { method: 'GET', path: '/v1/batches/b1' },
-      readError,
-    )
-      .then(() => undefined)
-      .catch((caught: unknown) => caught);
+    const error = await failureOf(
+      send(settingsFor(server, policy), { method: 'GET', path: '/v1/batches/b1' }, readError),
+    );
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({
       code: 'timeout',
@@ -107,11 +110,13 @@ describe('a provider that accepts the connection and never answers', () => {
   it('is tried once for a create, and the error says it may have been carried out', async () => {
     const server = await serve(never);
     const policy = recordingPolicy(3);
-    const error = await send(
-      settingsFor(server, policy),
-      { method: 'POST', path: '/v1/batches', body: () => '{}', idempotent: false },
-      readError,
-    ).catch((caught: unknown) => caught);
+    const error = await failureOf(
+      send(
+        settingsFor(server, policy),
+        { method: 'POST', path: '/v1/batches', body: () => '{}', idempotent: false },
+        readError,
+      ),
+    );
     expect(error).toMatchObject({
       code: 'timeout',
       isRetryable: true,
@@ -189,13 +194,9 @@ describe('a provider that stalls in the middle of its answer', () => {
   it('fails a JSON answer with the timeout error, retried like a lost connection', async () => {
     const server = await stallAfter('{"id":"batch_');
     const policy = recordingPolicy(1);
-    const error = await sendJson(
-      settingsFor(server, policy),
-      { method: 'GET', path: '/v1/batches/b1' },
-      readError,
-    )
-      .then(() => undefined)
-      .catch((caught: unknown) => caught);
+    const error = await failureOf(
+      sendJson(settingsFor(server, policy), { method: 'GET', path: '/v1/batches/b1' }, readError),
+    );
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({
       code: 'timeout',
@@ -306,11 +307,9 @@ describe('statuses', () => {
   it('throws a final status at once, keeping what it says about retrying', async () => {
     const server = await conflictThenAnswer();
     const policy = recordingPolicy(3);
-    const error = await sendJson(
-      settingsFor(server, policy),
-      { method: 'POST', path: '/x', finalStatuses: [409] },
-      readError,
-    ).catch((caught: unknown) => caught);
+    const error = await failureOf(
+      sendJson(settingsFor(server, policy), { method: 'POST', path: '/x', finalStatuses: [409] }, readError),
+    );
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ status: 409, isRetryable: true });
     expect(server.received).toHaveLength(1);
@@ -322,11 +321,9 @@ describe('statuses', () => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end('<html>maintenance</html>');
     });
-    const error = await sendJson(
-      settingsFor(server, recordingPolicy(0)),
-      { method: 'GET', path: '/v1/batches/b1' },
-      readError,
-    ).catch((caught: unknown) => caught);
+    const error = await failureOf(
+      sendJson(settingsFor(server, recordingPolicy(0)), { method: 'GET', path: '/v1/batches/b1' }, readError),
+    );
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({
       status: 200,

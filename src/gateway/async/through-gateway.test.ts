@@ -94,18 +94,22 @@ describe('async lane behind the gateway server', () => {
     expect(((await done!.json()) as { object: string }).object).toBe('chat.completion');
   });
 
-  it('refuses a bad webhook URL with a 400 naming the header', async () => {
-    const refused = await fetch(`${url}/v1/chat/completions`, {
+  /** A deferrable request sent asynchronously by team-a, asking for a webhook at `webhookUrl`. */
+  const sendWithWebhook = (webhookUrl: string) =>
+    fetch(`${url}/v1/chat/completions`, {
       method: 'POST',
       headers: {
         authorization: `Bearer ${keys['team-a']}`,
         'content-type': 'application/json',
         prefer: 'respond-async',
         'x-spendwall-workload': 'defer-nightly',
-        'x-spendwall-webhook-url': 'not a url',
+        'x-spendwall-webhook-url': webhookUrl,
       },
       body: JSON.stringify(chatBody(1)),
     });
+
+  it('refuses a bad webhook URL with a 400 naming the header', async () => {
+    const refused = await sendWithWebhook('not a url');
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { error: { param: string } }).error.param).toBe(
       'x-spendwall-webhook-url',
@@ -113,17 +117,7 @@ describe('async lane behind the gateway server', () => {
   });
 
   it('refuses a webhook to cloud metadata with an OpenAI-shaped 400 naming the setting', async () => {
-    const refused = await fetch(`${url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${keys['team-a']}`,
-        'content-type': 'application/json',
-        prefer: 'respond-async',
-        'x-spendwall-workload': 'defer-nightly',
-        'x-spendwall-webhook-url': 'http://169.254.169.254/latest/meta-data/',
-      },
-      body: JSON.stringify(chatBody(1)),
-    });
+    const refused = await sendWithWebhook('http://169.254.169.254/latest/meta-data/');
     expect(refused.status).toBe(400);
     expect(await refused.json()).toEqual({
       error: {

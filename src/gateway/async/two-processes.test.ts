@@ -17,7 +17,8 @@ import { type CrashChild, startCrashChild } from './test-support.js';
  * 600 requests, then A and B both flush them through the engine, each with its own home folder.
  * B runs to its end; A is SIGKILLed at random moments and restarted, its last run going to its
  * end. Every request must end exactly once and reach the provider in one batch only, and B must
- * have done part of the work.
+ * have done part of the work. Then A is killed once for good, holding flushes it claimed after B
+ * started: B, already running, must take them over and end them.
  */
 const postgres = testDatabases.find((database) => database.name === 'postgres');
 const requestCount = 600;
@@ -31,23 +32,31 @@ describe.skipIf(!postgres)(
       for (const cleanup of cleanups.reverse()) await cleanup();
     });
 
-    it('ends every request exactly once and never submits a request twice', async () => {
+    /**
+     * A fresh database, an emulator and a home folder for each of the two processes. A slow
+     * emulated clock (a provider batch lasts about 2 s) keeps batches in flight while processes
+     * die and restart, so they are killed while the other works, not after the queue is empty.
+     */
+    const setUp = async (seed: number) => {
       const database = await postgres!.create();
       cleanups.push(() => database.dispose());
-      // A slow emulated clock (a provider batch lasts about 2 s) keeps batches in flight while A
-      // restarts, so A is killed while B works, not after the queue is empty.
-      const emulator = createEmulator({ clock: { scale: 50 }, seed: 7 });
+      const emulator = createEmulator({ clock: { scale: 50 }, seed });
       const url = await emulator.listen(0);
       cleanups.push(() => emulator.close());
+      const homes = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'spendwall-two-processes-')));
+      cleanups.push(() => {
+        for (const home of homes) rmSync(home, { recursive: true, force: true });
+      });
+      return { database, emulator, url, homes };
+    };
+
+    it('ends every request exactly once and never submits a request twice', async () => {
+      const { database, emulator, url, homes } = await setUp(7);
       // Each process reaches the emulator through its own forwarder, which notes the batches that
       // process created: the emulator itself cannot tell its callers apart.
       const viaA = await batchCreationsThrough(url);
       const viaB = await batchCreationsThrough(url);
       cleanups.push(viaA.close, viaB.close);
-      const homes = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'spendwall-two-processes-')));
-      cleanups.push(() => {
-        for (const home of homes) rmSync(home, { recursive: true, force: true });
-      });
       // Small flushes (10 requests), so both processes claim flushes from the one queue.
       const shared = {
         SPENDWALL_DATABASE_URL: database.url,
@@ -127,15 +136,7 @@ describe.skipIf(!postgres)(
     }, 180_000);
 
     it('lets a running process take over the flushes of one that died and is not restarted', async () => {
-      const database = await postgres!.create();
-      cleanups.push(() => database.dispose());
-      const emulator = createEmulator({ clock: { scale: 50 }, seed: 9 });
-      const url = await emulator.listen(0);
-      cleanups.push(() => emulator.close());
-      const homes = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'spendwall-orphaned-flushes-')));
-      cleanups.push(() => {
-        for (const home of homes) rmSync(home, { recursive: true, force: true });
-      });
+      const { database, emulator, url, homes } = await setUp(9);
       const shared = {
         SPENDWALL_DATABASE_URL: database.url,
         REQUEST_COUNT: String(requestCount),

@@ -73,11 +73,10 @@ export class WebhookDeliverer {
     private readonly now: () => number,
     private readonly onError: (error: unknown) => void,
   ) {
-    this.client = settings.fetch
-      ? { fetch: settings.fetch, close: async () => {} }
-      : settings.allowPrivateAddresses
-        ? { fetch: globalThis.fetch, close: async () => {} }
-        : guardedWebhookClient(settings.lookup);
+    const unguarded = settings.fetch ?? (settings.allowPrivateAddresses ? globalThis.fetch : undefined);
+    this.client = unguarded
+      ? { fetch: unguarded, close: async () => {} }
+      : guardedWebhookClient(settings.lookup);
   }
 
   start(): void {
