@@ -66,6 +66,18 @@ export class JobLease {
   }
 }
 
+/**
+ * Whether another runner holds the job's lease now: an unexpired lease whose holder is not known
+ * dead. Read-only: a caller that would take the job uses `JobLease.acquire`; this lets one that
+ * only looks (a gateway taking over open flushes) skip preparing work a live process is doing.
+ */
+export async function heldByAnotherRunner(driver: SqlDriver, jobId: string, now: number): Promise<boolean> {
+  const job = await getJob(driver, jobId);
+  const holder = job?.leaseOwner;
+  if (!holder || job.leaseExpiresAt === null || job.leaseExpiresAt < now) return false;
+  return !holderIsDeadHere(holder);
+}
+
 function holderIsDeadHere(holder: string): boolean {
   const [host, pid] = holder.split(':');
   if (host !== hostname() || !pid) return false;

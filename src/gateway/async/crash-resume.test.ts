@@ -1,3 +1,5 @@
+import { existsSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '../../core/ids.js';
 import { planFlush } from './flush-records.js';
@@ -109,6 +111,40 @@ describe('async lane: crash and restart', () => {
     ).toEqual(before);
     expect(harness.engine.emulator.record.batches).toHaveLength(1);
     expect((await driver.get<{ count: number }>('SELECT COUNT(*) AS count FROM jobs'))?.count).toBe(1);
+  });
+
+  it('leaves a flush whose job a live process holds to it, without rebuilding its input, and takes it up once that process is gone', async () => {
+    harness = await createLaneHarness(idle, { clock: { scale: 0 } });
+    await acceptMany(10);
+    const { emulator, store } = harness.engine;
+    await harness.lane.flush(true);
+    await until(() => emulator.record.batches.length === 1);
+    await harness.lane.close();
+    const flush = await store.driver.get<{ input_path: string; job_id: string }>(
+      'SELECT input_path, job_id FROM async_flushes',
+    );
+    rmSync(flush!.input_path);
+    // Another runner, alive (this very process) on this host, holds the job.
+    await store.driver.run('UPDATE jobs SET lease_owner = ?, lease_expires_at = ? WHERE id = ?', [
+      `${hostname()}:${process.pid}:peer`,
+      Date.now() + 60_000,
+      flush!.job_id,
+    ]);
+    emulator.clock.advance(3_600_000);
+
+    const restarted = await harness.restart({ flush: { ...idle.flush, adoptIntervalMs: 50 } });
+    await restarted.settled();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(existsSync(flush!.input_path)).toBe(false);
+    expect((await countAsyncRequests(store.driver)).in_progress).toBe(10);
+
+    // The holder goes away (its lease lapses): the next look takes the flush over and ends it.
+    await store.driver.run('UPDATE jobs SET lease_expires_at = ? WHERE id = ?', [
+      Date.now() - 1,
+      flush!.job_id,
+    ]);
+    await until(async () => (await countAsyncRequests(store.driver)).completed === 10);
+    expect(emulator.record.batches).toHaveLength(1);
   });
 
   it('keeps accepted requests queued across a restart and flushes them then', async () => {

@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { heldByAnotherRunner } from '../../batch/lease.js';
 import type { EngineDependencies } from '../../batch/run-job.js';
 import { driveJob, openJob } from '../../batch/run-job.js';
 import { SpendwallError } from '../../core/errors.js';
@@ -32,6 +33,10 @@ export async function runFlush(
   // Another gateway on the same database may have ended it since it was listed (and removed its
   // files): nothing is rebuilt for a flush that has ended.
   if (await flushEnded(driver, flush.id)) return 'done';
+  // A flush whose job a live process runs is left to it before anything is rebuilt: taking over
+  // looks at every open flush every `adoptIntervalMs`, and rebuilding and hashing a peer's input
+  // each time would be wasted work (the engine's lease would refuse the job all the same).
+  if (flush.jobId !== null && (await heldByAnotherRunner(driver, flush.jobId, now()))) return 'busy';
   await writeFlushInput(driver, flush);
   let summary: Awaited<ReturnType<typeof driveJob>>;
   try {
