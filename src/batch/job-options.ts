@@ -60,6 +60,9 @@ export const defaultEngineSettings: EngineSettings = {
 
 export const defaultMaxAttempts = 3;
 
+/** A job's deadline when none is given: the providers' batch window, 24 hours for both today. */
+export const defaultDeadlineMs = 24 * 3_600_000;
+
 /** The rejects file beside the results file: `results.jsonl` → `results.rejects.jsonl`. */
 export function defaultRejectsPath(outputPath: string): string {
   return outputPath.replace(/(\.jsonl)?$/, '.rejects.jsonl');

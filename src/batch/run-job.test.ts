@@ -138,6 +138,21 @@ describe('runJob', () => {
     });
     const lines = Array.from({ length: 40 }, (_, index) => chatLine(index + 1));
     const output = `${harness.folder}/results.jsonl`;
+    // Counts the synchronous calls in flight: the fallback keeps to its concurrency.
+    const openai = harness.providers.openai!;
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const counted = {
+      ...openai,
+      call: async (request: Parameters<typeof openai.call>[0]) => {
+        mostInFlight = Math.max(mostInFlight, ++inFlight);
+        try {
+          return await openai.call(request);
+        } finally {
+          inFlight--;
+        }
+      },
+    };
     const summary = await runJob(
       {
         inputPath: harness.writeInput('urgent.jsonl', lines),
@@ -147,10 +162,11 @@ describe('runJob', () => {
       },
       {
         store: harness.store,
-        providers: harness.providers,
-        settings: { ...harness.settings, deadlineReserveMs: 200 },
+        providers: { ...harness.providers, openai: counted },
+        settings: { ...harness.settings, deadlineReserveMs: 200, realtimeConcurrency: 3 },
       },
     );
+    expect(mostInFlight).toBe(3);
     expect(summary.state).toBe('completed');
     expect(summary.requests.succeeded).toBe(40);
     const results = harness.readResults(output);

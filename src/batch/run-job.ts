@@ -12,6 +12,7 @@ import { failPendingAtDeadline, runPendingRealtime } from './fallback.js';
 import { jobFingerprint } from './fingerprint.js';
 import { ingest } from './ingest.js';
 import {
+  defaultDeadlineMs,
   defaultEngineSettings,
   defaultMaxAttempts,
   defaultRejectsPath,
@@ -93,8 +94,7 @@ export async function openJob(
       strict: options.strict ?? false,
       maxLineBytes: options.maxLineBytes ?? 32 * 1024 * 1024,
     },
-    // The default deadline is the provider's window: 24 hours for both providers today.
-    deadlineAt: now() + (options.deadlineMs ?? 24 * 3_600_000),
+    deadlineAt: now() + (options.deadlineMs ?? defaultDeadlineMs),
     now: now(),
   });
 }

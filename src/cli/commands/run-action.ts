@@ -1,4 +1,5 @@
 import { basename, resolve } from 'node:path';
+import { defaultDeadlineMs } from '../../batch/job-options.js';
 import { describeProgress, type JobProgress, progressBar } from '../../batch/progress.js';
 import { runJob } from '../../batch/run-job.js';
 import { parseDuration } from '../../core/durations.js';
@@ -19,6 +20,21 @@ export async function runCommand(input: string, flags: RunFlags): Promise<void> 
   const jobPolicy = policyForJob(policy, workload);
   if (jobPolicy.note && !flags.json && !flags.deadline) console.error(`spendwall: note: ${jobPolicy.note}`);
   const deadlineMs = flags.deadline ? parseDuration(flags.deadline, '--deadline') : jobPolicy.deadlineMs;
+  const fallbackWindowMs = flags.fallbackWindow
+    ? parseDuration(flags.fallbackWindow, '--fallback-window')
+    : undefined;
+  const fallbackConcurrency = flags.fallbackConcurrency
+    ? parsePositiveInteger(flags.fallbackConcurrency, '--fallback-concurrency')
+    : undefined;
+  if (
+    fallbackWindowMs !== undefined &&
+    fallbackWindowMs >= (deadlineMs ?? defaultDeadlineMs) &&
+    !flags.json
+  ) {
+    console.error(
+      'spendwall: note: --fallback-window is as long as the deadline: the batch lane is skipped and every request runs on the realtime lane',
+    );
+  }
   const setup = await setUpProviders({ emulator: flags.emulator ?? false, required: true });
   const store = await openStore({ databaseUrl: flags.database });
   const interactive = process.stderr.isTTY && !process.env['CI'];
@@ -52,6 +68,8 @@ export async function runCommand(input: string, flags: RunFlags): Promise<void> 
             : {}),
           ...(setup.emulator ? { pollInitialMs: 200, pollMaxMs: 1000, submitGraceMs: 200 } : {}),
           enqueuedTokenLimits: parseTokenLimits(flags.tokenLimit),
+          ...(fallbackWindowMs === undefined ? {} : { deadlineReserveMs: fallbackWindowMs }),
+          ...(fallbackConcurrency === undefined ? {} : { realtimeConcurrency: fallbackConcurrency }),
           ...(flags.batchSize
             ? { chunkMaxRequests: parsePositiveInteger(flags.batchSize, '--batch-size') }
             : {}),

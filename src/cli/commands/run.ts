@@ -8,6 +8,8 @@ export interface RunFlags {
   endpoint?: string;
   deadline?: string;
   onDeadline: 'realtime' | 'fail';
+  fallbackWindow?: string;
+  fallbackConcurrency?: string;
   maxAttempts: string;
   strict?: boolean;
   emulator?: boolean;
@@ -41,6 +43,14 @@ export function registerRunCommand(program: Command): void {
       new Option('--on-deadline <action>', 'what runs the requests the batch lane cannot finish in time')
         .choices(['realtime', 'fail'])
         .default('realtime'),
+    )
+    .option(
+      '--fallback-window <duration>',
+      'how long before the deadline the batch lane gives up and what is left runs on the realtime lane (default 15m)',
+    )
+    .option(
+      '--fallback-concurrency <n>',
+      'realtime calls at a time once the deadline fallback has started (default 8)',
     )
     .option('--max-attempts <n>', 'tries per request across provider batches', '3')
     .option('--strict', 'stop at the first bad line instead of rejecting it')
