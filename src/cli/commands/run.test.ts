@@ -47,56 +47,36 @@ function writeInput(name: string, count: number): string {
   return path;
 }
 
+/** Runs `count` chat lines through `spendwall run` with these flags; its exit and results. */
+async function run(name: string, count: number, flags: string[]) {
+  const output = join(folder, `${name}-results.jsonl`);
+  const result = await runCli(
+    ['run', writeInput(name, count), '-o', output, '--workload', `nightly-${name}`, ...flags],
+    environment,
+  );
+  expect(result.code, result.stderr).toBe(0);
+  return { stderr: result.stderr, results: readJsonLines<{ status: string; lane: string }>(output) };
+}
+
 describe('spendwall run: the deadline fallback', () => {
   it('runs every request on the realtime lane when the fallback window is as long as the deadline', async () => {
-    const input = writeInput('window', 6);
-    const output = join(folder, 'window-results.jsonl');
     const batchesBefore = emulator.record.batches.length;
-    const result = await runCli(
-      [
-        'run',
-        input,
-        '-o',
-        output,
-        '--workload',
-        'nightly-window',
-        '--deadline',
-        '1h',
-        '--fallback-window',
-        '1h',
-        '--fallback-concurrency',
-        '2',
-      ],
-      environment,
-    );
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain('--fallback-window is as long as the deadline');
-    const results = readJsonLines<{ status: string; lane: string }>(output);
+    const { stderr, results } = await run('window', 6, [
+      '--deadline',
+      '1h',
+      '--fallback-window',
+      '1h',
+      '--fallback-concurrency',
+      '2',
+    ]);
+    expect(stderr).toContain('--fallback-window is as long as the deadline');
     expect(results).toHaveLength(6);
     expect(results.every((line) => line.status === 'succeeded' && line.lane === 'realtime')).toBe(true);
     expect(emulator.record.batches.length).toBe(batchesBefore);
   });
 
   it('uses the batch lane while the deadline is further away than the window', async () => {
-    const input = writeInput('batch', 4);
-    const output = join(folder, 'batch-results.jsonl');
-    const result = await runCli(
-      [
-        'run',
-        input,
-        '-o',
-        output,
-        '--workload',
-        'nightly-batch',
-        '--deadline',
-        '6h',
-        '--fallback-window',
-        '1h',
-      ],
-      environment,
-    );
-    expect(result.code, result.stderr).toBe(0);
-    const results = readJsonLines<{ lane: string }>(output);
+    const { results } = await run('batch', 4, ['--deadline', '6h', '--fallback-window', '1h']);
     expect(results.map((line) => line.lane)).toEqual(['batch', 'batch', 'batch', 'batch']);
   });
 
