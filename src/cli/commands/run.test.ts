@@ -76,7 +76,14 @@ describe('spendwall run: the deadline fallback', () => {
   });
 
   it('uses the batch lane while the deadline is further away than the window', async () => {
-    const { results } = await run('batch', 4, ['--deadline', '6h', '--fallback-window', '1h']);
+    const { results } = await run('batch', 4, [
+      '--deadline',
+      '6h',
+      '--fallback-window',
+      '1h',
+      '--poll-interval',
+      '100ms',
+    ]);
     expect(results.map((line) => line.lane)).toEqual(['batch', 'batch', 'batch', 'batch']);
   });
 
