@@ -27,6 +27,7 @@ export interface SpendwallOptions {
   providers?: Partial<Record<ProviderName, ProviderAdapterV1>>;
   /** Run against a built-in emulator instead of the providers (a dry run). */
   emulator?: boolean;
+  /** The engine's pacing: polls, the deadline fallback's window and concurrency, token limits, batch size. */
   settings?: Partial<EngineSettings>;
   /** The routing policy for `chat()` and `embed()`; default: everything interactive (realtime). */
   policy?: Policy;
