@@ -1,48 +1,59 @@
 import { createRequire } from 'node:module';
 
+type Encoding = 'o200k_base' | 'cl100k_base';
+
 /**
- * The o200k_base counter, loaded on the first count: its tables cost about a second of CPU and
- * 100 MB, and most processes that import this module (the CLI, the batch engine for models
- * without an enqueued-token limit) never count a token. The package's CommonJS build is loaded
- * with `require` because callers count synchronously.
+ * A counter of one encoding, loaded on its first count: an encoding's tables cost about a second
+ * of CPU and 100 MB, and most processes that import this module (the CLI, the batch engine for
+ * models without an enqueued-token limit) never count a token. The package's CommonJS build is
+ * loaded with `require` because callers count synchronously.
+ *
+ * Batch files repeat the same instructions on every line, and tokenizing is most of the cost of
+ * reading (or, in the emulator, answering) a line, so texts are counted once. Very short texts are
+ * cheaper to count than to look up; the caps bound each cache to a few megabytes.
  */
-let o200kCounter: ((text: string) => number) | undefined;
-function countO200k(text: string): number {
-  o200kCounter ??= (
-    createRequire(import.meta.url)('gpt-tokenizer/encoding/o200k_base') as {
-      countTokens(text: string): number;
+function lazyCounter(encoding: Encoding): (text: string) => number {
+  let count: ((text: string) => number) | undefined;
+  const counted = new Map<string, number>();
+  const direct = (text: string) => {
+    count ??= (
+      createRequire(import.meta.url)(`gpt-tokenizer/encoding/${encoding}`) as {
+        countTokens(text: string): number;
+      }
+    ).countTokens;
+    return count(text);
+  };
+  return (text) => {
+    if (text.length < minCachedLength) return text.length === 0 ? 0 : direct(text);
+    if (text.length > maxCachedLength) return direct(text);
+    let tokens = counted.get(text);
+    if (tokens === undefined) {
+      tokens = direct(text);
+      // Clearing rather than evicting one by one: unique texts cost one clear per `maxCachedTexts`.
+      if (counted.size >= maxCachedTexts) counted.clear();
+      counted.set(text, tokens);
     }
-  ).countTokens;
-  return o200kCounter(text);
+    return tokens;
+  };
 }
+
+const minCachedLength = 32;
+const maxCachedLength = 16 * 1024;
+const maxCachedTexts = 1024;
 
 /**
  * Token counting with a real tokenizer (OpenAI's o200k_base, used by the gpt-4o and later
  * families). Anthropic does not publish its tokenizer; o200k_base is a close stand-in for
  * estimates, and the emulator uses it for both providers' `usage`.
  */
-export function countTextTokens(text: string): number {
-  if (text.length < minCachedLength) return text.length === 0 ? 0 : countO200k(text);
-  if (text.length > maxCachedLength) return countO200k(text);
-  let count = cachedCounts.get(text);
-  if (count === undefined) {
-    count = countO200k(text);
-    // Clearing rather than evicting one by one: unique texts cost one clear per `maxCachedTexts`.
-    if (cachedCounts.size >= maxCachedTexts) cachedCounts.clear();
-    cachedCounts.set(text, count);
-  }
-  return count;
-}
+export const countTextTokens: (text: string) => number = lazyCounter('o200k_base');
 
 /**
- * Batch files repeat the same instructions on every line, and tokenizing is most of the cost of
- * reading (or, in the emulator, answering) a line, so texts are counted once. Very short texts are
- * cheaper to count than to look up; the caps bound the cache to a few megabytes.
+ * Tokens of an embedding input: OpenAI's embedding models (text-embedding-3-small and -large,
+ * text-embedding-ada-002) use cl100k_base, not o200k_base (tiktoken's model table). The counts
+ * differ most outside English (a German sentence: 15 against 11).
  */
-const minCachedLength = 32;
-const maxCachedLength = 16 * 1024;
-const maxCachedTexts = 1024;
-const cachedCounts = new Map<string, number>();
+export const countEmbeddingTokens: (text: string) => number = lazyCounter('cl100k_base');
 
 /** The text of a message `content` that is a string or a list of typed parts. */
 export function contentText(content: unknown): string {

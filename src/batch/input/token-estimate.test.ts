@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countChatPromptTokens, countTextTokens } from '../../core/tokens.js';
+import { countChatPromptTokens, countEmbeddingTokens, countTextTokens } from '../../core/tokens.js';
 import { estimateInputTokens, inputTokensUpperBound } from './token-estimate.js';
 
 const messages = [
@@ -43,15 +43,17 @@ describe('estimateInputTokens', () => {
     expect(estimateInputTokens('/v1/responses', { previous_response_id: 'resp_1' })).toBe(0);
   });
 
-  it('sums every embeddings input; token arrays count their length', () => {
+  it("sums every embeddings input with the embedding models' tokenizer; token arrays count their length", () => {
     expect(estimateInputTokens('/v1/embeddings', { input: ['first text', 'second text'] })).toBe(
-      countTextTokens('first text') + countTextTokens('second text'),
+      countEmbeddingTokens('first text') + countEmbeddingTokens('second text'),
     );
     expect(estimateInputTokens('/v1/embeddings', { input: [101, 102, 103] })).toBe(3);
     expect(estimateInputTokens('/v1/embeddings', { input: [[1, 2], [3]] })).toBe(3);
-    expect(estimateInputTokens('/v1/embeddings', { input: 'one string' })).toBe(
-      countTextTokens('one string'),
-    );
+    // cl100k_base, as OpenAI's embedding models count, not the chat models' o200k_base.
+    const german = 'Überprüfung der Rechnung: 1234567 Positionen';
+    expect(estimateInputTokens('/v1/embeddings', { input: german })).toBe(15);
+    expect(countTextTokens(german)).toBe(11);
+    expect(inputTokensUpperBound('/v1/embeddings', { input: german })).toBeGreaterThanOrEqual(15);
   });
 
   it('counts completions prompts and moderation inputs, including typed parts', () => {

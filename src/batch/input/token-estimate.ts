@@ -1,4 +1,9 @@
-import { contentText, countChatPromptTokens, countTextTokens } from '../../core/tokens.js';
+import {
+  contentText,
+  countChatPromptTokens,
+  countEmbeddingTokens,
+  countTextTokens,
+} from '../../core/tokens.js';
 import type { InputEndpoint } from './types.js';
 
 /**
@@ -13,7 +18,7 @@ export function estimateInputTokens(endpoint: InputEndpoint, body: Record<string
 
 /**
  * An upper bound of estimateInputTokens, for a fraction of its cost: every token of o200k_base
- * stands for at least one byte of UTF-8, so a text's bytes bound its tokens. Stored at ingest, it
+ * and cl100k_base stands for at least one byte of UTF-8, so a text's bytes bound its tokens. Stored at ingest, it
  * is all packing needs for a model without an enqueued-token limit; a model with one is counted
  * exactly when it is packed (pack.ts).
  */
@@ -44,6 +49,8 @@ function countInputTokens(
     case '/v1/responses':
       return textTokens(body['instructions'], count) + responsesInputTokens(body['input'], count);
     case '/v1/embeddings':
+      // OpenAI's embedding models count with cl100k_base (the byte bound holds for it too).
+      return inputListTokens(body['input'], count === countTextTokens ? countEmbeddingTokens : count);
     case '/v1/moderations':
       return inputListTokens(body['input'], count);
     case '/v1/completions':

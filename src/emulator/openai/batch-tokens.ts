@@ -1,4 +1,9 @@
-import { contentText, countChatPromptTokens, countTextTokens } from '../../core/tokens.js';
+import {
+  contentText,
+  countChatPromptTokens,
+  countEmbeddingTokens,
+  countTextTokens,
+} from '../../core/tokens.js';
 import { type BatchInput, lineBody } from './batch-input.js';
 
 /**
@@ -32,11 +37,11 @@ function linePromptTokens(endpoint: string, body: Record<string, unknown>): numb
       return instructions + countChatPromptTokens(messages(input));
     }
     case '/v1/embeddings':
-      return inputTokens(body['input']);
+      return inputTokens(body['input'], countEmbeddingTokens);
     case '/v1/completions':
-      return inputTokens(body['prompt']);
+      return inputTokens(body['prompt'], countTextTokens);
     case '/v1/moderations':
-      return inputTokens(body['input']);
+      return inputTokens(body['input'], countTextTokens);
     default:
       return 0;
   }
@@ -47,11 +52,11 @@ function messages(value: unknown): Array<{ content?: unknown; name?: unknown }> 
 }
 
 /** A string, a list of strings, a list of token ids, or a list of such lists. */
-function inputTokens(input: unknown): number {
-  if (typeof input === 'string') return countTextTokens(input);
+function inputTokens(input: unknown, count: (text: string) => number): number {
+  if (typeof input === 'string') return count(input);
   if (typeof input === 'number') return 1;
-  if (!Array.isArray(input)) return countTextTokens(contentText(input));
+  if (!Array.isArray(input)) return count(contentText(input));
   let total = 0;
-  for (const item of input) total += inputTokens(item);
+  for (const item of input) total += inputTokens(item, count);
   return total;
 }

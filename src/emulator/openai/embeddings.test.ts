@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countTextTokens } from '../../core/tokens.js';
+import { countEmbeddingTokens, countTextTokens } from '../../core/tokens.js';
 import { createEmulator, type Emulator } from '../index.js';
 
 const apiKey = 'sk-test';
@@ -43,8 +43,15 @@ describe('POST /v1/embeddings', () => {
     expect(norm(first!)).toBeCloseTo(1, 5);
     expect(second).toEqual(first);
     expect(other).not.toEqual(first);
-    const tokens = 2 * countTextTokens(text) + countTextTokens('Something else entirely');
+    const tokens = 2 * countEmbeddingTokens(text) + countEmbeddingTokens('Something else entirely');
     expect(result.usage).toEqual({ prompt_tokens: tokens, total_tokens: tokens });
+  });
+
+  it("counts usage with the embedding models' tokenizer (cl100k_base), not the chat models'", async () => {
+    const german = 'Überprüfung der Rechnung: 1234567 Positionen';
+    const result = await client.embeddings.create({ model: 'text-embedding-3-small', input: german });
+    expect(result.usage.prompt_tokens).toBe(15);
+    expect(countTextTokens(german)).toBe(11);
   });
 
   it('sends base64 the SDK decodes to the same floats (its default encoding)', async () => {

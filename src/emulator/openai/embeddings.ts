@@ -1,5 +1,5 @@
 import type { CreateEmbeddingResponse } from 'openai/resources/embeddings';
-import { countTextTokens } from '../../core/tokens.js';
+import { countEmbeddingTokens } from '../../core/tokens.js';
 import type { EmulatorContext } from '../context.js';
 import { embeddingVector } from '../text.js';
 import { lookUpModel } from './model-lookup.js';
@@ -91,7 +91,7 @@ function embeddingInputs(input: EmbeddingRequest['input']): EmbeddingInput[] {
 }
 
 function textInput(text: string): EmbeddingInput {
-  return { key: text, tokens: countTextTokens(text) };
+  return { key: text, tokens: countEmbeddingTokens(text) };
 }
 
 /** Token ids are embedded by their ids; their count is what OpenAI bills. */
