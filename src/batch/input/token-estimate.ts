@@ -18,9 +18,9 @@ export function estimateInputTokens(endpoint: InputEndpoint, body: Record<string
 
 /**
  * An upper bound of estimateInputTokens, for a fraction of its cost: every token of o200k_base
- * and cl100k_base stands for at least one byte of UTF-8, so a text's bytes bound its tokens. Stored at ingest, it
- * is all packing needs for a model without an enqueued-token limit; a model with one is counted
- * exactly when it is packed (pack.ts).
+ * and of cl100k_base stands for at least one byte of UTF-8, so a text's bytes bound its tokens.
+ * Stored at ingest, it is all packing needs for a model without an enqueued-token limit; a model
+ * with one is counted exactly when it is packed (pack.ts).
  */
 export function inputTokensUpperBound(endpoint: InputEndpoint, body: Record<string, unknown>): number {
   return countInputTokens(endpoint, body, utf8Bytes);
