@@ -1,4 +1,4 @@
-import type { CatalogEntry } from '../types.js';
+import type { CatalogEntry, LanePrice } from '../types.js';
 
 /**
  * Anthropic prices, USD per million tokens, from the "Model pricing" table of the pricing page
@@ -44,6 +44,24 @@ const longContext =
   'Prompts above 200K input tokens (1M-context beta) are billed at long-context rates ($6 input / ' +
   '$22.50 output) the catalog does not model; such requests are priced as unknown.';
 
+/**
+ * Realtime prices and the batch prices derived from them by Anthropic's rule (all batch usage at
+ * 50% of standard prices), for the entries whose notes say their batch figures are derived.
+ */
+function halfPriceBatch(realtime: Required<LanePrice>): { realtime: LanePrice; batch: LanePrice } {
+  const { input, cachedInput, cacheWrite, cacheWrite1h, output } = realtime;
+  return {
+    realtime,
+    batch: {
+      input: input / 2,
+      cachedInput: cachedInput / 2,
+      cacheWrite: cacheWrite / 2,
+      cacheWrite1h: cacheWrite1h / 2,
+      output: output / 2,
+    },
+  };
+}
+
 export const anthropicPrices: readonly CatalogEntry[] = [
   {
     provider: 'anthropic',
@@ -56,8 +74,7 @@ export const anthropicPrices: readonly CatalogEntry[] = [
       'Cache hits cost 0.025 times the input price ($0.25), not the usual 0.1 times; the pricing page ' +
         'footnotes the figure. Claude Mythos 5.1 (limited availability) has the same prices and is not in the catalog.',
     ],
-    realtime: { input: 10, cachedInput: 0.25, cacheWrite: 12.5, cacheWrite1h: 20, output: 50 },
-    batch: { input: 5, cachedInput: 0.125, cacheWrite: 6.25, cacheWrite1h: 10, output: 25 },
+    ...halfPriceBatch({ input: 10, cachedInput: 0.25, cacheWrite: 12.5, cacheWrite1h: 20, output: 50 }),
   },
   {
     provider: 'anthropic',
@@ -69,8 +86,7 @@ export const anthropicPrices: readonly CatalogEntry[] = [
       oneRateContext,
       'Claude Mythos 5 (limited availability) has the same prices and is not in the catalog.',
     ],
-    realtime: { input: 10, cachedInput: 1, cacheWrite: 12.5, cacheWrite1h: 20, output: 50 },
-    batch: { input: 5, cachedInput: 0.5, cacheWrite: 6.25, cacheWrite1h: 10, output: 25 },
+    ...halfPriceBatch({ input: 10, cachedInput: 1, cacheWrite: 12.5, cacheWrite1h: 20, output: 50 }),
   },
   {
     provider: 'anthropic',
@@ -82,8 +98,7 @@ export const anthropicPrices: readonly CatalogEntry[] = [
       oneRateContext,
       'Cache hits cost 0.05 times the input price ($0.20), not the usual 0.1 times, as the model page prints.',
     ],
-    realtime: { input: 4, cachedInput: 0.2, cacheWrite: 5, cacheWrite1h: 8, output: 20 },
-    batch: { input: 2, cachedInput: 0.1, cacheWrite: 2.5, cacheWrite1h: 4, output: 10 },
+    ...halfPriceBatch({ input: 4, cachedInput: 0.2, cacheWrite: 5, cacheWrite1h: 8, output: 20 }),
   },
   {
     provider: 'anthropic',
@@ -91,8 +106,7 @@ export const anthropicPrices: readonly CatalogEntry[] = [
     asOf,
     source: modelPage('opus-5'),
     notes: [batchFromModelPage, oneRateContext],
-    realtime: { input: 5, cachedInput: 0.5, cacheWrite: 6.25, cacheWrite1h: 10, output: 25 },
-    batch: { input: 2.5, cachedInput: 0.25, cacheWrite: 3.125, cacheWrite1h: 5, output: 12.5 },
+    ...halfPriceBatch({ input: 5, cachedInput: 0.5, cacheWrite: 6.25, cacheWrite1h: 10, output: 25 }),
   },
   {
     provider: 'anthropic',
@@ -100,8 +114,7 @@ export const anthropicPrices: readonly CatalogEntry[] = [
     asOf,
     source,
     notes: [batchFromRule, oneRateContext],
-    realtime: { input: 5, cachedInput: 0.5, cacheWrite: 6.25, cacheWrite1h: 10, output: 25 },
-    batch: { input: 2.5, cachedInput: 0.25, cacheWrite: 3.125, cacheWrite1h: 5, output: 12.5 },
+    ...halfPriceBatch({ input: 5, cachedInput: 0.5, cacheWrite: 6.25, cacheWrite1h: 10, output: 25 }),
   },
   {
     provider: 'anthropic',
@@ -113,8 +126,7 @@ export const anthropicPrices: readonly CatalogEntry[] = [
       'No stored copy of the Opus 4.7 model page was available; the pricing page lists one price for it, ' +
         'so no long-context limit is set. Not confirmed against the model page.',
     ],
-    realtime: { input: 5, cachedInput: 0.5, cacheWrite: 6.25, cacheWrite1h: 10, output: 25 },
-    batch: { input: 2.5, cachedInput: 0.25, cacheWrite: 3.125, cacheWrite1h: 5, output: 12.5 },
+    ...halfPriceBatch({ input: 5, cachedInput: 0.5, cacheWrite: 6.25, cacheWrite1h: 10, output: 25 }),
   },
   {
     provider: 'anthropic',
@@ -122,8 +134,7 @@ export const anthropicPrices: readonly CatalogEntry[] = [
     asOf,
     source,
     notes: [batchFromRule, oneRateContext],
-    realtime: { input: 5, cachedInput: 0.5, cacheWrite: 6.25, cacheWrite1h: 10, output: 25 },
-    batch: { input: 2.5, cachedInput: 0.25, cacheWrite: 3.125, cacheWrite1h: 5, output: 12.5 },
+    ...halfPriceBatch({ input: 5, cachedInput: 0.5, cacheWrite: 6.25, cacheWrite1h: 10, output: 25 }),
   },
   {
     // Its dated id, claude-opus-4-5-20251101, finds this entry by the snapshot rule.
@@ -136,8 +147,7 @@ export const anthropicPrices: readonly CatalogEntry[] = [
       'The 2026 model page marks Claude Opus 4.5 as legacy, retiring "not sooner than November 24, 2026"; ' +
         'its prices stay here so that earlier ledger rows can be re-priced.',
     ],
-    realtime: { input: 5, cachedInput: 0.5, cacheWrite: 6.25, cacheWrite1h: 10, output: 25 },
-    batch: { input: 2.5, cachedInput: 0.25, cacheWrite: 3.125, cacheWrite1h: 5, output: 12.5 },
+    ...halfPriceBatch({ input: 5, cachedInput: 0.5, cacheWrite: 6.25, cacheWrite1h: 10, output: 25 }),
   },
   {
     provider: 'anthropic',
@@ -145,8 +155,7 @@ export const anthropicPrices: readonly CatalogEntry[] = [
     asOf,
     source: modelPage('sonnet-5'),
     notes: [batchFromModelPage, oneRateContext],
-    realtime: { input: 2, cachedInput: 0.2, cacheWrite: 2.5, cacheWrite1h: 4, output: 10 },
-    batch: { input: 1, cachedInput: 0.1, cacheWrite: 1.25, cacheWrite1h: 2, output: 5 },
+    ...halfPriceBatch({ input: 2, cachedInput: 0.2, cacheWrite: 2.5, cacheWrite1h: 4, output: 10 }),
   },
   {
     provider: 'anthropic',
@@ -154,8 +163,7 @@ export const anthropicPrices: readonly CatalogEntry[] = [
     asOf,
     source,
     notes: [batchFromRule, oneRateContext],
-    realtime: { input: 3, cachedInput: 0.3, cacheWrite: 3.75, cacheWrite1h: 6, output: 15 },
-    batch: { input: 1.5, cachedInput: 0.15, cacheWrite: 1.875, cacheWrite1h: 3, output: 7.5 },
+    ...halfPriceBatch({ input: 3, cachedInput: 0.3, cacheWrite: 3.75, cacheWrite1h: 6, output: 15 }),
   },
   {
     provider: 'anthropic',
