@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../core/random.js';
 import { createEmulator } from '../../emulator/index.js';
 import { openStore } from '../../store/open-store.js';
-import { countAsyncRequests } from './request-records.js';
+import { expectEveryRequestCompleted } from './crash-checks.js';
 import { startCrashChild } from './test-support.js';
 
 /**
@@ -45,14 +45,7 @@ describe('async lane killed mid-flush', () => {
       }
       const store = await openStore({ home: folder });
       try {
-        expect(await countAsyncRequests(store.driver)).toEqual({
-          queued: 0,
-          in_progress: 0,
-          completed: requestCount,
-          failed: 0,
-        });
-        const rows = await store.driver.all<{ id: string }>('SELECT id FROM async_requests');
-        expect(rows).toHaveLength(requestCount);
+        await expectEveryRequestCompleted(store.driver, requestCount);
       } finally {
         await store.close();
       }

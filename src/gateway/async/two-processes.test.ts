@@ -9,6 +9,7 @@ import { seededRandom } from '../../core/random.js';
 import { createEmulator } from '../../emulator/index.js';
 import { openStore } from '../../store/open-store.js';
 import { testDatabases } from '../../store/test-databases.js';
+import { expectEveryRequestCompleted } from './crash-checks.js';
 import { countAsyncRequests } from './request-records.js';
 import { type CrashChild, startCrashChild } from './test-support.js';
 
@@ -101,14 +102,7 @@ describe.skipIf(!postgres)(
 
       const store = await openStore({ databaseUrl: database.url });
       try {
-        expect(await countAsyncRequests(store.driver)).toEqual({
-          queued: 0,
-          in_progress: 0,
-          completed: requestCount,
-          failed: 0,
-        });
-        const rows = await store.driver.all<{ id: string }>('SELECT id FROM async_requests');
-        expect(rows).toHaveLength(requestCount);
+        await expectEveryRequestCompleted(store.driver, requestCount);
         // Every request was claimed by one flush only, every flush ended, and B claimed some of them
         // (a flush's files live in the home of the process that claimed it).
         const flushes = await store.driver.all<{ state: string; request_count: number; input_path: string }>(
