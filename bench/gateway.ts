@@ -318,7 +318,8 @@ async function concurrentPacedStreams(path: Path, count: number) {
 }
 
 function printLatency(title: string, paths: Path[], latency: Awaited<ReturnType<typeof interleaved>>) {
-  console.log(`${title.padEnd(32)}   p50      p99   added p50  added p99  gateway CPU µs/req`);
+  console.log(title);
+  console.log(`${' '.repeat(36)}p50      p99   added p50  added p99  gateway CPU µs/req`);
   for (const path of paths) {
     const figures = latency.result.get(path.name)!;
     const cpu = latency.cpuPerRequest.get(path.name)!;
