@@ -17,6 +17,7 @@ describe('createSpendwall', () => {
     });
     const spendwall = await createSpendwall({
       database: join(harness.folder, 'library.db'),
+      home: harness.folder,
       providers: harness.providers,
       settings: harness.settings,
     });

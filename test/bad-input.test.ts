@@ -178,7 +178,7 @@ describe('bad input', () => {
     // A trailing newline ends the last line; it is not an empty line of its own.
     writeFileSync(inputPath, `${lines.map((line) => line.text).join('\n')}\n`);
     emulator = createEmulator({ clock: { instant: true } });
-    store = await openStore({ databaseUrl: join(folder, 'spendwall.db') });
+    store = await openStore({ databaseUrl: join(folder, 'spendwall.db'), home: folder });
   });
 
   afterAll(async () => {

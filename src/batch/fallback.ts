@@ -1,17 +1,20 @@
 import type { PriceBook } from '../prices/index.js';
 import type { ProviderAdapterV1, ProviderName, RequestResult } from '../providers/provider.js';
-import { applyOutcomes, endPendingRequests } from '../store/outcomes.js';
+import { applyOutcomes, endPendingRequests, unlimitedAttempts } from '../store/outcomes.js';
 import { pendingWithBodies } from '../store/requests.js';
 import type { SqlDriver } from '../store/sql.js';
+import { BodiesReader } from './bodies-file.js';
 import { outcomeOf } from './costing.js';
 
 /**
  * Runs a job's pending requests on the realtime lane with bounded concurrency: what the batch
  * lane could not finish before the deadline. Each call's cost is recorded as a deadline fallback.
+ * Bodies are read from the job's bodies file in `folder`.
  */
 export async function runPendingRealtime(
   driver: SqlDriver,
   job: { id: string; workload: string },
+  folder: string,
   providers: Partial<Record<ProviderName, ProviderAdapterV1>>,
   prices: PriceBook,
   concurrency: number,
@@ -20,26 +23,35 @@ export async function runPendingRealtime(
 ): Promise<number> {
   let done = 0;
   let afterLine = 0;
+  const bodies = new BodiesReader(folder);
   for (;;) {
     const page = await pendingWithBodies(driver, job.id, afterLine, concurrency * 4);
     if (page.length === 0 || signal?.aborted) return done;
     afterLine = page.at(-1)!.line;
+    // The page's bodies are read at once and the file closed, before the calls' awaits.
+    let texts: string[];
+    try {
+      texts = page.map((request) => bodies.bodyOf(request));
+    } finally {
+      bodies.close();
+    }
     let next = 0;
     const worker = async () => {
       while (next < page.length && !signal?.aborted) {
-        const request = page[next++]!;
+        const index = next++;
+        const request = page[index]!;
         const adapter = providers[request.provider as ProviderName];
         if (!adapter) continue;
         const result = await adapter
           .call({
-            customId: request.custom_id,
+            customId: request.customId,
             endpoint: request.endpoint,
             model: request.model,
-            body: request.body,
+            body: texts[index]!,
           })
           .catch(
             (error: unknown): RequestResult => ({
-              customId: request.custom_id,
+              customId: request.customId,
               outcome: 'failed_retryable',
               statusCode: null,
               body: null,
@@ -71,7 +83,7 @@ export async function runPendingRealtime(
               endpoint: request.endpoint,
               now: now(),
             },
-            Number.MAX_SAFE_INTEGER,
+            unlimitedAttempts,
             [outcome],
           ),
         );

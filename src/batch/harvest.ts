@@ -1,15 +1,25 @@
 import type { PriceBook } from '../prices/index.js';
 import type { ProviderAdapterV1, ProviderBatch, RequestResult } from '../providers/provider.js';
 import { type ChunkRecord, getChunk, updateChunk } from '../store/chunks.js';
-import { applyOutcomes, failChunkRequests, type Outcome, releaseChunkRequests } from '../store/outcomes.js';
-import { chunkLineRange } from '../store/requests.js';
+import {
+  applyBatchSuccesses,
+  applyOutcomes,
+  BatchSuccesses,
+  failChunkRequests,
+  type Outcome,
+  releaseChunkRequests,
+  unlimitedAttempts,
+} from '../store/outcomes.js';
+import { queuedInChunk } from '../store/requests.js';
 import type { SqlDriver } from '../store/sql.js';
 import { outcomeOf } from './costing.js';
+import { chunkResultsPath } from './job-files.js';
 import { parseProviderCustomId } from './pack.js';
-import { spoolResults } from './spool.js';
+import { ResultsFileWriter } from './results-file.js';
+import { responseJson, resultLine } from './write-results.js';
 
-/** About how many results are applied per transaction: those of a range of this many lines. */
-const resultsPerCommit = 2000;
+/** About how many results lines are put in order together when a chunk's results file is written. */
+const resultsPerBucket = 2000;
 
 /** What the job wants done with requests that did not succeed in this batch. */
 export interface HarvestMode {
@@ -33,9 +43,10 @@ export async function harvestChunk(
   prices: PriceBook,
   mode: HarvestMode,
   now: () => number,
+  folder: string,
 ): Promise<{ applied: number }> {
   // A deadline fallback must let every unfinished request run synchronously, whatever its tries.
-  const maxAttempts = mode.deadlineFallback ? Number.MAX_SAFE_INTEGER : mode.maxAttempts;
+  const maxAttempts = mode.deadlineFallback ? unlimitedAttempts : mode.maxAttempts;
   if (batch.ending === 'failed') {
     const reason = batch.failure
       ? `${batch.failure.code}: ${batch.failure.message}`
@@ -67,70 +78,82 @@ export async function harvestChunk(
     return { applied: 0 };
   }
 
+  // The chunk's requests still queued in it, with their custom_ids and tries: what this batch's
+  // results can end (one range scan; a request already ended takes no second result).
+  const waiting = await queuedInChunk(driver, chunk.id);
+  const range = waiting.size > 0 ? lineRange(waiting.keys()) : { first: 0, last: 0 };
+  const file = new ResultsFileWriter(chunkResultsPath(folder, chunk.id), range, resultsPerBucket);
+  const successes = new BatchSuccesses();
+  // Everything else (failures, and results filed under another chunk) is applied one by one.
+  const others: Array<{ owner: ChunkRecord; outcome: Outcome }> = [];
   const chunks = new Map<string, ChunkRecord | undefined>([[chunk.id, chunk]]);
   let applied = 0;
-  const apply = async (pending: Array<{ owner: ChunkRecord; outcome: Outcome }>) => {
+  try {
+    for await (const result of adapter.batch.results(batch)) {
+      const origin = parseProviderCustomId(result.customId);
+      if (!origin) continue;
+      if (origin.chunkId === chunk.id) {
+        const request = waiting.get(origin.line);
+        // Not queued here (any more), or reported twice: the first result stands.
+        if (request === undefined) continue;
+        waiting.delete(origin.line);
+        const outcome = toOutcome(result, origin.line, chunk, batch, prices, mode);
+        if (outcome.outcome !== 'succeeded') {
+          others.push({ owner: chunk, outcome });
+          continue;
+        }
+        const attempt = request.attempts + 1;
+        file.add(
+          origin.line,
+          resultLine(
+            request.customId,
+            origin.line,
+            'succeeded',
+            'batch',
+            attempt,
+            responseJson(result.statusCode, result.body),
+            'null',
+            outcome.cost,
+            outcome.realtimeCost,
+          ),
+        );
+        successes.add(outcome, attempt);
+        continue;
+      }
+      // Custom ids name their chunk: a result filed under another chunk (a batch adopted by
+      // mistake after a crash) still reaches its own request.
+      if (!chunks.has(origin.chunkId)) chunks.set(origin.chunkId, await getChunk(driver, origin.chunkId));
+      const owner = chunks.get(origin.chunkId);
+      if (owner) others.push({ owner, outcome: toOutcome(result, origin.line, owner, batch, prices, mode) });
+    }
+    // On disk before the commit that says these requests' lines are there.
+    file.finish();
+  } catch (error) {
+    file.dispose();
+    throw error;
+  }
+
+  await driver.transaction(async (executor) => {
     const byOwner = new Map<ChunkRecord, Outcome[]>();
-    // In line order, each transaction touches the pages of the requests table (and its indexes)
-    // once, in order.
-    pending.sort((a, b) => a.outcome.line - b.outcome.line);
-    for (const { owner, outcome } of pending) {
+    for (const { owner, outcome } of others) {
       const list = byOwner.get(owner) ?? [];
       list.push(outcome);
       byOwner.set(owner, list);
     }
-    await driver.transaction(async (executor) => {
-      for (const [owner, outcomes] of byOwner) {
-        applied += await applyOutcomes(
-          executor,
-          {
-            jobId: owner.jobId,
-            workload: mode.workload,
-            provider: owner.provider,
-            model: owner.model,
-            endpoint: owner.endpoint,
-            now: now(),
-          },
-          maxAttempts,
-          outcomes,
-        );
-      }
-    });
-  };
-
-  const range = await chunkLineRange(driver, chunk.id);
-  const results = await spoolResults(adapter.batch.results(batch), {
-    first: range?.first ?? 0,
-    last: range?.last ?? 0,
-    perBucket: resultsPerCommit,
-    lineOf: (result) => parseProviderCustomId(result.customId)?.line,
-  });
-  try {
-    for await (const bucket of results.buckets()) {
-      let pending: Array<{ owner: ChunkRecord; outcome: Outcome }> = [];
-      for (const result of bucket) {
-        const origin = parseProviderCustomId(result.customId);
-        if (!origin) continue;
-        // Custom ids name their chunk: a result filed under another chunk (a batch adopted by
-        // mistake after a crash) still reaches its own request.
-        if (!chunks.has(origin.chunkId)) chunks.set(origin.chunkId, await getChunk(driver, origin.chunkId));
-        const owner = chunks.get(origin.chunkId);
-        if (!owner) continue;
-        pending.push({ owner, outcome: toOutcome(result, origin.line, owner, batch, prices, mode) });
-        if (pending.length >= 2 * resultsPerCommit) {
-          await apply(pending);
-          pending = [];
-        }
-      }
-      if (pending.length > 0) await apply(pending);
+    for (const [owner, outcomes] of byOwner) {
+      // In line order, the updates touch the pages of the requests table (and its indexes) in order.
+      outcomes.sort((a, b) => a.line - b.line);
+      applied += await applyOutcomes(executor, ledgerContext(owner, mode, now), maxAttempts, outcomes);
     }
-  } finally {
-    results.dispose();
-  }
-
-  await driver.transaction(async (executor) => {
-    // Requests the batch gave no result for were never run: they go again, or end cancelled.
-    await releaseChunkRequests(executor, chunk.jobId, chunk.id, mode.retry ? null : 'cancelled', now());
+    // The successes, and the requests the batch gave no result for: those were never run, and
+    // go again or end cancelled.
+    applied += await applyBatchSuccesses(
+      executor,
+      { ...ledgerContext(chunk, mode, now), chunkId: chunk.id, providerBatchId: batch.id },
+      successes,
+      new Map([...waiting].map(([line, request]) => [line, request.attempts])),
+      mode.retry ? null : 'cancelled',
+    );
     await updateChunk(
       executor,
       chunk.id,
@@ -139,6 +162,27 @@ export async function harvestChunk(
     );
   });
   return { applied };
+}
+
+function ledgerContext(owner: ChunkRecord, mode: HarvestMode, now: () => number) {
+  return {
+    jobId: owner.jobId,
+    workload: mode.workload,
+    provider: owner.provider,
+    model: owner.model,
+    endpoint: owner.endpoint,
+    now: now(),
+  };
+}
+
+function lineRange(lines: Iterable<number>): { first: number; last: number } {
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const line of lines) {
+    if (line < first) first = line;
+    if (line > last) last = line;
+  }
+  return { first, last };
 }
 
 function toOutcome(

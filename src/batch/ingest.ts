@@ -2,7 +2,8 @@ import { SpendwallError } from '../core/errors.js';
 import { type JobRecord, recordIngestProgress } from '../store/jobs.js';
 import { insertRejects, insertRequests, type NewRequest, type Reject } from '../store/requests.js';
 import type { SqlDriver } from '../store/sql.js';
-import { type AcceptedLine, type RejectedLine, readJobInput } from './input/index.js';
+import { BodiesWriter } from './bodies-file.js';
+import { type RejectedLine, readJobInput } from './input/index.js';
 
 /** Lines committed per transaction: large enough to be fast, small enough to lose little on a crash. */
 const linesPerCommit = 2000;
@@ -15,30 +16,42 @@ export interface IngestReport {
 /**
  * Reads the job's input into the store. Each transaction commits a run of lines together with
  * the byte offset after them, so a crashed ingest resumes exactly where the last commit ended:
- * no line is lost and none is stored twice.
+ * no line is lost and none is stored twice. Accepted lines' bodies are appended to the job's
+ * bodies file in `folder`, synced before the transaction that records them and the file's new
+ * length; a resumed ingest writes from that length again.
  */
 export async function ingest(
   driver: SqlDriver,
   job: JobRecord,
   now: () => number,
+  folder: string,
+  onProgress?: (report: IngestReport) => void,
+): Promise<IngestReport> {
+  const bodies = BodiesWriter.open(folder, job.bodiesBytes);
+  try {
+    return await ingestLines(driver, job, now, bodies, onProgress);
+  } finally {
+    bodies.close();
+  }
+}
+
+async function ingestLines(
+  driver: SqlDriver,
+  job: JobRecord,
+  now: () => number,
+  bodies: BodiesWriter,
   onProgress?: (report: IngestReport) => void,
 ): Promise<IngestReport> {
   const report = { accepted: job.accepted, rejected: job.rejected };
-  let accepted: AcceptedLine[] = [];
+  let requests: NewRequest[] = [];
   let rejected: RejectedLine[] = [];
   let lastLine = job.ingestLine;
   let lastOffset = job.ingestOffset;
 
   const commit = async (done: boolean) => {
-    const requests: NewRequest[] = accepted.map((line) => ({
-      line: line.line,
-      customId: line.customId,
-      provider: line.provider,
-      endpoint: line.endpoint,
-      model: line.model,
-      body: line.body,
-      estimatedTokens: line.estimatedInputTokens,
-    }));
+    // The bodies are on disk before any row refers to them.
+    bodies.sync();
+    const bodiesBytes = bodies.length;
     const rejects: Reject[] = rejected.map((line) => ({
       line: line.line,
       customId: line.customId,
@@ -59,12 +72,12 @@ export async function ingest(
       }
       await insertRejects(executor, job.id, rejects);
       const batch = { accepted: requests.length - duplicates.length, rejected: rejects.length };
-      await recordIngestProgress(executor, job.id, { offset, line, ...batch, done, now: now() });
+      await recordIngestProgress(executor, job.id, { offset, line, ...batch, bodiesBytes, done, now: now() });
       return batch;
     });
     report.accepted += counts.accepted;
     report.rejected += counts.rejected;
-    accepted = [];
+    requests = [];
     rejected = [];
     onProgress?.(report);
     if (job.settings.strict && counts.rejected > 0) {
@@ -86,13 +99,24 @@ export async function ingest(
     ...(job.settings.endpoint ? { endpoint: job.settings.endpoint } : {}),
   });
   for await (const line of lines) {
-    if (line.kind === 'accepted') accepted.push(line);
-    else rejected.push(line);
+    if (line.kind === 'accepted') {
+      const bodyOffset = bodies.append(line.body);
+      requests.push({
+        line: line.line,
+        customId: line.customId,
+        provider: line.provider,
+        endpoint: line.endpoint,
+        model: line.model,
+        bodyOffset,
+        bodyBytes: bodies.length - bodyOffset,
+        estimatedTokens: line.estimatedInputTokens,
+      });
+    } else rejected.push(line);
     lastLine = line.line;
     lastOffset = line.endOffset;
     // Under --strict a bad line is committed at once, so the run stops on it.
     if (
-      accepted.length + rejected.length >= linesPerCommit ||
+      requests.length + rejected.length >= linesPerCommit ||
       (job.settings.strict && line.kind === 'rejected')
     ) {
       await commit(false);

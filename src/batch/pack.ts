@@ -3,6 +3,7 @@ import type { ProviderAdapterV1, ProviderName } from '../providers/provider.js';
 import { insertChunk } from '../store/chunks.js';
 import { assignToChunk, type PackingRow, pendingGroups, pendingPage } from '../store/requests.js';
 import type { SqlDriver } from '../store/sql.js';
+import { BodiesReader } from './bodies-file.js';
 import { estimateInputTokens, type InputEndpoint } from './input/index.js';
 import type { EngineSettings } from './job-options.js';
 
@@ -30,11 +31,13 @@ export function enqueuedTokenLimit(settings: EngineSettings, provider: string, m
 /**
  * Packs a job's pending requests into planned chunks that fit the provider's limits: requests,
  * bytes, one endpoint and model per chunk, and the model's enqueued-token limit (a chunk never
- * holds more than the limit, so it can always be submitted once the queue has room).
+ * holds more than the limit, so it can always be submitted once the queue has room). Bodies are
+ * read (from the job's bodies file in `folder`) only to count tokens against such a limit.
  */
 export async function packPending(
   driver: SqlDriver,
   jobId: string,
+  folder: string,
   providers: Partial<Record<ProviderName, ProviderAdapterV1>>,
   settings: EngineSettings,
   now: () => number,
@@ -84,17 +87,25 @@ export async function packPending(
     // Ingest stores an upper bound of each request's tokens. Against a limit, the real count is
     // taken, so chunks fill up to the limit as the provider counts; without one, nothing is counted.
     const exact = Number.isFinite(maxTokens);
+    const bodies = new BodiesReader(folder);
     let afterLine = 0;
     for (;;) {
       const page: PackingRow[] = await pendingPage(driver, jobId, group, afterLine, 5000, exact);
       if (page.length === 0) break;
-      for (const row of page) {
-        if (exact && row.body !== undefined) {
-          row.estimatedTokens = estimateInputTokens(
-            group.endpoint as InputEndpoint,
-            JSON.parse(row.body) as Record<string, unknown>,
-          );
+      if (exact) {
+        // Counted for the whole page first, so the file is closed again before anything awaits.
+        try {
+          for (const row of page) {
+            row.estimatedTokens = estimateInputTokens(
+              group.endpoint as InputEndpoint,
+              JSON.parse(bodies.bodyOf(row)) as Record<string, unknown>,
+            );
+          }
+        } finally {
+          bodies.close();
         }
+      }
+      for (const row of page) {
         const bytes = row.bodyBytes + envelope + String(row.line).length;
         const fits =
           current &&

@@ -22,6 +22,7 @@ export async function pollChunk(
   mode: HarvestMode & { cancel: boolean },
   settings: EngineSettings,
   now: () => number,
+  folder: string,
 ): Promise<PollResult> {
   if (!mode.cancel && chunk.nextPollAt !== null && chunk.nextPollAt > now()) return 'not_due';
   const batchId = chunk.providerBatchId!;
@@ -33,7 +34,7 @@ export async function pollChunk(
     }
     if (batch.phase === 'ended') {
       await updateChunk(driver, chunk.id, { providerStatus: batch.providerStatus, endedAt: now() }, now());
-      await harvestChunk(driver, chunk, batch, adapter, prices, mode, now);
+      await harvestChunk(driver, chunk, batch, adapter, prices, mode, now, folder);
       return 'harvested';
     }
     const polls = chunk.polls + 1;

@@ -1,6 +1,7 @@
 import { formatDuration } from '../core/durations.js';
 import { formatUsd } from '../prices/index.js';
 import { chunkStateCounts } from '../store/chunks.js';
+import { ledgerTotals } from '../store/outcomes.js';
 import { countRequestStates, type RequestState } from '../store/requests.js';
 import type { SqlDriver } from '../store/sql.js';
 
@@ -36,12 +37,9 @@ export async function readProgress(
     const label = row.state === 'submitted' ? (row.provider_status ?? 'submitted') : row.state;
     batches[label] = (batches[label] ?? 0) + Number(row.count);
   }
-  const costs = await driver.get<{ cost: number | null; realtime: number | null; unpriced: number | null }>(
-    `SELECT SUM(cost_nanousd) AS cost, SUM(realtime_cost_nanousd) AS realtime,
-       SUM(CASE WHEN state = 'succeeded' AND cost_nanousd IS NULL THEN 1 ELSE 0 END) AS unpriced
-     FROM requests WHERE job_id = ? AND state = 'succeeded'`,
-    [job.id],
-  );
+  // From the ledger: a batch's succeeded requests keep their costs there and in their results
+  // file, not in their rows.
+  const costs = await ledgerTotals(driver, job.id);
   const finished = finishedCount(requests);
   const total = Object.values(requests).reduce((sum, count) => sum + count, 0);
   const elapsed = now - startedAt;
@@ -55,9 +53,9 @@ export async function readProgress(
     rejected: job.rejected,
     requests,
     batches,
-    costNanoUsd: Number(costs?.cost ?? 0),
-    realtimeCostNanoUsd: Number(costs?.realtime ?? 0),
-    unpriced: Number(costs?.unpriced ?? 0),
+    costNanoUsd: costs.costNanoUsd,
+    realtimeCostNanoUsd: costs.realtimeCostNanoUsd,
+    unpriced: costs.unpriced,
     elapsedMs: now - job.createdAt,
     etaMs,
   };

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { requestCancel } from '../store/jobs.js';
+import { testDatabases } from '../store/test-databases.js';
 import { runJob } from './run-job.js';
 import {
   anthropicLine,
@@ -125,62 +126,6 @@ describe('runJob', () => {
     expect(harness.readResults(output)).toHaveLength(20);
   });
 
-  it('meets the deadline: cancels the batch, keeps its finished lines and runs the rest on the realtime lane', async () => {
-    // Batches take an emulated hour; the job's deadline is far sooner.
-    harness = await createEngineHarness({
-      clock: { scale: 1 },
-      timing: {
-        validatingSeconds: 0,
-        minProcessingSeconds: 3600,
-        secondsPerRequest: 0,
-        cancellingSeconds: 0,
-      },
-    });
-    const lines = Array.from({ length: 40 }, (_, index) => chatLine(index + 1));
-    const output = `${harness.folder}/results.jsonl`;
-    // Counts the synchronous calls in flight: the fallback keeps to its concurrency.
-    const openai = harness.providers.openai!;
-    let inFlight = 0;
-    let mostInFlight = 0;
-    const counted = {
-      ...openai,
-      call: async (request: Parameters<typeof openai.call>[0]) => {
-        mostInFlight = Math.max(mostInFlight, ++inFlight);
-        try {
-          return await openai.call(request);
-        } finally {
-          inFlight--;
-        }
-      },
-    };
-    const summary = await runJob(
-      {
-        inputPath: harness.writeInput('urgent.jsonl', lines),
-        outputPath: output,
-        workload: 'triage',
-        deadlineMs: 400,
-      },
-      {
-        store: harness.store,
-        providers: { ...harness.providers, openai: counted },
-        settings: { ...harness.settings, deadlineReserveMs: 200, realtimeConcurrency: 3 },
-      },
-    );
-    expect(mostInFlight).toBe(3);
-    expect(summary.state).toBe('completed');
-    expect(summary.requests.succeeded).toBe(40);
-    const results = harness.readResults(output);
-    expect(results.every((result) => result['lane'] === 'realtime')).toBe(true);
-    expect(summary.deadlineFallbacks).toBe(40);
-    // Real-time costs what it costs: no savings for those requests, and the cost is recorded.
-    expect(summary.costNanoUsd).toBe(summary.realtimeCostNanoUsd);
-    expect(summary.costNanoUsd).toBeGreaterThan(0);
-    // The provider batch was cancelled, not left to run.
-    const batch = harness.emulator.record.batches[0]!;
-    const state = await harness.providers.openai!.batch.retrieve(batch.id);
-    expect(state.ending).toBe('cancelled');
-  });
-
   it('with --on-deadline fail, ends what the batch lane could not finish as expired', async () => {
     harness = await createEngineHarness({
       clock: { scale: 1 },
@@ -276,5 +221,78 @@ describe('runJob', () => {
       status: 'failed_invalid',
       error: { code: 'provider_not_configured' },
     });
+  });
+});
+
+// The deadline runs on both databases: the unlimited tries it binds once overflowed Postgres's
+// INTEGER (`9007199254740991 is out of range`), and the job never finished there.
+describe.each(testDatabases)('runJob on $name', (created) => {
+  let disposeDatabase: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await harness?.dispose();
+    harness = undefined;
+    await disposeDatabase?.();
+    disposeDatabase = undefined;
+  });
+
+  it('meets the deadline: cancels the batch, keeps its finished lines and runs the rest on the realtime lane', async () => {
+    // Batches take an emulated hour; the job's deadline is far sooner.
+    const database = await created.create();
+    disposeDatabase = database.dispose;
+    harness = await createEngineHarness(
+      {
+        clock: { scale: 1 },
+        timing: {
+          validatingSeconds: 0,
+          minProcessingSeconds: 3600,
+          secondsPerRequest: 0,
+          cancellingSeconds: 0,
+        },
+      },
+      { databaseUrl: database.url },
+    );
+    const lines = Array.from({ length: 40 }, (_, index) => chatLine(index + 1));
+    const output = `${harness.folder}/results.jsonl`;
+    // Counts the synchronous calls in flight: the fallback keeps to its concurrency.
+    const openai = harness.providers.openai!;
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const counted = {
+      ...openai,
+      call: async (request: Parameters<typeof openai.call>[0]) => {
+        mostInFlight = Math.max(mostInFlight, ++inFlight);
+        try {
+          return await openai.call(request);
+        } finally {
+          inFlight--;
+        }
+      },
+    };
+    const summary = await runJob(
+      {
+        inputPath: harness.writeInput('urgent.jsonl', lines),
+        outputPath: output,
+        workload: 'triage',
+        deadlineMs: 400,
+      },
+      {
+        store: harness.store,
+        providers: { ...harness.providers, openai: counted },
+        settings: { ...harness.settings, deadlineReserveMs: 200, realtimeConcurrency: 3 },
+      },
+    );
+    expect(mostInFlight).toBe(3);
+    expect(summary.state).toBe('completed');
+    expect(summary.requests.succeeded).toBe(40);
+    const results = harness.readResults(output);
+    expect(results.every((result) => result['lane'] === 'realtime')).toBe(true);
+    expect(summary.deadlineFallbacks).toBe(40);
+    // Real-time costs what it costs: no savings for those requests, and the cost is recorded.
+    expect(summary.costNanoUsd).toBe(summary.realtimeCostNanoUsd);
+    expect(summary.costNanoUsd).toBeGreaterThan(0);
+    // The provider batch was cancelled, not left to run.
+    const batch = harness.emulator.record.batches[0]!;
+    const state = await harness.providers.openai!.batch.retrieve(batch.id);
+    expect(state.ending).toBe('cancelled');
   });
 });

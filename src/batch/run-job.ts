@@ -11,6 +11,7 @@ import { countRequestStates } from '../store/requests.js';
 import { failPendingAtDeadline, runPendingRealtime } from './fallback.js';
 import { jobFingerprint } from './fingerprint.js';
 import { ingest } from './ingest.js';
+import { filesOf, jobFolder } from './job-files.js';
 import {
   defaultDeadlineMs,
   defaultEngineSettings,
@@ -79,8 +80,10 @@ export async function openJob(
     provider: options.provider ?? null,
     endpoint: options.endpoint ?? null,
   });
+  const id = newId('job_');
   return findOrCreateJob(store.driver, {
-    id: newId('job_'),
+    id,
+    filesPath: jobFolder(store.home, id),
     fingerprint,
     workload: options.workload,
     inputPath,
@@ -111,6 +114,8 @@ export async function driveJob(
     dependencies.sleep ?? ((milliseconds) => new Promise((done) => setTimeout(done, milliseconds)));
   const settings: EngineSettings = { ...defaultEngineSettings, ...dependencies.settings };
   const prices = dependencies.prices ?? createPriceBook();
+  // Where the job's bodies and results files are (batch/job-files.ts).
+  const folder = filesOf(job, dependencies.store.home);
   if (job.state === 'failed') {
     // A failed job stays failed: the same command on the same input says why again.
     throw new SpendwallError(job.error ?? 'the job failed', { code: 'job_failed' });
@@ -131,7 +136,7 @@ export async function driveJob(
     if (!job.ingestDone && job.state === 'ingesting') {
       await report('ingesting', true);
       try {
-        await ingest(driver, job, now);
+        await ingest(driver, job, now, folder);
       } catch (error) {
         if (error instanceof SpendwallError && error.code === 'strict_reject') {
           await setJobState(driver, job.id, 'failed', now(), error.message);
@@ -184,6 +189,7 @@ export async function driveJob(
             (await runPendingRealtime(
               driver,
               current,
+              folder,
               dependencies.providers,
               prices,
               settings.realtimeConcurrency,
@@ -192,7 +198,7 @@ export async function driveJob(
             )) > 0 || progressed;
         }
       } else {
-        progressed = (await packPending(driver, job.id, dependencies.providers, settings, now)) > 0;
+        progressed = (await packPending(driver, job.id, folder, dependencies.providers, settings, now)) > 0;
       }
 
       for (const chunk of await chunksInStates(driver, job.id, ['planned', 'submitting'])) {
@@ -200,7 +206,7 @@ export async function driveJob(
         if (!adapter) continue;
         // Cancelling or past the deadline, nothing new is created: a chunk whose create may have
         // landed is only looked for.
-        const result = await submitChunk(driver, chunk, adapter, settings, now, {
+        const result = await submitChunk(driver, chunk, folder, adapter, settings, now, {
           create: !cancelling && !fallback,
         });
         if (result === 'submitted') progressed = true;
@@ -217,7 +223,7 @@ export async function driveJob(
       for (const chunk of await chunksInStates(driver, job.id, ['submitted'])) {
         const adapter = dependencies.providers[chunk.provider as ProviderName];
         if (!adapter) continue;
-        const result = await pollChunk(driver, chunk, adapter, prices, mode, settings, now);
+        const result = await pollChunk(driver, chunk, adapter, prices, mode, settings, now, folder);
         if (result === 'harvested' || result === 'lost') progressed = true;
       }
 
@@ -232,7 +238,7 @@ export async function driveJob(
 
     await report('writing results', true);
     const finished = (await getJob(driver, job.id))!;
-    if (finished.outputPath) await writeResults(driver, job.id, finished.outputPath);
+    if (finished.outputPath) await writeResults(driver, job.id, finished.outputPath, folder);
     if (finished.rejectsPath && finished.rejected > 0)
       await writeRejects(driver, job.id, finished.rejectsPath);
     await report('done', true);

@@ -3,6 +3,7 @@ import type { ProviderAdapterV1, ProviderBatch } from '../providers/provider.js'
 import { type ChunkRecord, enqueuedTokens, knownProviderBatchIds, updateChunk } from '../store/chunks.js';
 import { chunkRequestsPage } from '../store/requests.js';
 import type { SqlDriver } from '../store/sql.js';
+import { BodiesReader } from './bodies-file.js';
 import type { EngineSettings } from './job-options.js';
 import { enqueuedTokenLimit, providerCustomId } from './pack.js';
 
@@ -21,6 +22,7 @@ export type SubmitResult = 'submitted' | 'waiting' | 'failed' | 'abandoned';
 export async function submitChunk(
   driver: SqlDriver,
   chunk: ChunkRecord,
+  folder: string,
   adapter: ProviderAdapterV1,
   settings: EngineSettings,
   now: () => number,
@@ -64,7 +66,7 @@ export async function submitChunk(
 
   try {
     const batch = await adapter.batch.create({
-      lines: encodedLines(driver, chunk, adapter),
+      lines: encodedLines(driver, chunk, folder, adapter),
       endpoint: chunk.endpoint,
       model: chunk.model,
       tag: { jobId: chunk.jobId, chunkId: chunk.id },
@@ -117,22 +119,35 @@ async function recordSubmitted(
   );
 }
 
-/** The chunk's requests in the provider's batch format, read from the store a page at a time. */
+/**
+ * The chunk's requests in the provider's batch format, read from the store a page at a time, their
+ * bodies from the job's bodies file in `folder` (in line order, so mostly from its read-ahead).
+ */
 async function* encodedLines(
   driver: SqlDriver,
   chunk: ChunkRecord,
+  folder: string,
   adapter: ProviderAdapterV1,
 ): AsyncGenerator<string> {
+  const bodies = new BodiesReader(folder);
   let afterLine = 0;
   for (;;) {
     const page = await chunkRequestsPage(driver, chunk.jobId, chunk.id, afterLine, 2000);
     if (page.length === 0) return;
-    for (const request of page) {
+    // A page's bodies are read, and the file closed, before the first yield: an upload that fails
+    // half-way may never resume or finish this generator, and must not leave the file open.
+    let texts: string[];
+    try {
+      texts = page.map((request) => bodies.bodyOf(request));
+    } finally {
+      bodies.close();
+    }
+    for (const [index, request] of page.entries()) {
       yield adapter.batch.encode({
         customId: providerCustomId(chunk.id, request.line),
         endpoint: chunk.endpoint,
         model: chunk.model,
-        body: request.body,
+        body: texts[index]!,
       });
     }
     afterLine = page.at(-1)!.line;

@@ -32,11 +32,15 @@ export const fastSettings: Partial<EngineSettings> = {
 
 export async function createEngineHarness(
   emulatorOptions: EmulatorOptions = { clock: { instant: true } },
-  store?: Store,
+  /** A store, or the database to open one on (its job files in the harness's folder); SQLite there by default. */
+  store?: Store | { databaseUrl: string },
 ): Promise<EngineHarness> {
   const emulator = createEmulator(emulatorOptions);
   const folder = mkdtempSync(join(tmpdir(), 'spendwall-engine-'));
-  const opened = store ?? (await openStore({ home: folder }));
+  const opened =
+    store && 'driver' in store
+      ? store
+      : await openStore({ home: folder, ...(store ? { databaseUrl: store.databaseUrl } : {}) });
   const retryPolicy = { maxRetries: 6, initialDelayMs: 1, maxDelayMs: 5, sleep: async () => undefined };
   const common = { apiKey: 'sk-test', fetch: emulator.fetch, retryPolicy };
   return {

@@ -3,6 +3,8 @@ import { createWriteStream, renameSync } from 'node:fs';
 import { nanoUsdPerUsd } from '../prices/index.js';
 import { rejectsPage, requestsPage } from '../store/requests.js';
 import type { SqlDriver } from '../store/sql.js';
+import { chunkResultsPath } from './job-files.js';
+import { ResultsFileReader } from './results-file.js';
 
 /**
  * Writes results.jsonl: exactly one line per accepted input line, in input order, with the
@@ -10,30 +12,79 @@ import type { SqlDriver } from '../store/sql.js';
  * text already and are spliced in as they are. The file is written aside and renamed, so a
  * reader never sees half of it.
  */
-export async function writeResults(driver: SqlDriver, jobId: string, path: string): Promise<number> {
-  return writeJsonLines(path, async function* () {
-    let afterLine = 0;
-    for (;;) {
-      const page = await requestsPage(driver, jobId, afterLine, 2000);
-      if (page.length === 0) return;
-      const lines: string[] = [];
-      for (const request of page) {
-        const response =
-          request.status_code !== null || request.response !== null
-            ? `{"status_code":${request.status_code ?? 'null'},"body":${request.response ?? 'null'}}`
-            : 'null';
-        lines.push(
-          `{"custom_id":${JSON.stringify(request.custom_id)},"line":${request.line},"status":"${request.state}",` +
-            `"lane":${request.lane ? `"${request.lane}"` : 'null'},"attempts":${request.attempts},` +
-            `"response":${request.state === 'succeeded' || request.response ? response : 'null'},` +
-            `"error":${request.state === 'succeeded' ? 'null' : (request.error ?? 'null')},` +
-            `"cost_usd":${usd(request.cost_nanousd)},"realtime_cost_usd":${usd(request.realtime_cost_nanousd)}}\n`,
-        );
+export async function writeResults(
+  driver: SqlDriver,
+  jobId: string,
+  path: string,
+  folder: string,
+): Promise<number> {
+  const files = new ResultsFileReader((chunkId) => chunkResultsPath(folder, chunkId));
+  try {
+    return await writeJsonLines(path, async function* () {
+      let afterLine = 0;
+      for (;;) {
+        const page = await requestsPage(driver, jobId, afterLine, 2000);
+        if (page.length === 0) return;
+        const lines: Array<string | Buffer> = [];
+        for (const request of page) {
+          if ('inChunkFile' in request) {
+            // A batch's succeeded request: its line was written whole when its batch was harvested.
+            lines.push(files.line(request.inChunkFile, request.line));
+            continue;
+          }
+          const response =
+            request.state === 'succeeded' || request.response
+              ? responseJson(request.status_code, request.response)
+              : 'null';
+          lines.push(
+            resultLine(
+              request.custom_id,
+              request.line,
+              request.state,
+              request.lane,
+              request.attempts,
+              response,
+              request.state === 'succeeded' ? 'null' : (request.error ?? 'null'),
+              request.cost_nanousd,
+              request.realtime_cost_nanousd,
+            ),
+          );
+        }
+        yield lines;
+        afterLine = page.at(-1)!.line;
       }
-      yield lines;
-      afterLine = page.at(-1)!.line;
-    }
-  });
+    });
+  } finally {
+    files.close();
+  }
+}
+
+/** `{"status_code":…,"body":…}` of a results line; the body is JSON text already and goes in as it is. */
+export function responseJson(statusCode: number | null, body: string | null): string {
+  return `{"status_code":${statusCode ?? 'null'},"body":${body ?? 'null'}}`;
+}
+
+/**
+ * One line of results.jsonl, with its line break. The only place its shape is written: a batch's
+ * results files (harvest.ts) and the results writer both call it, so results.jsonl can be
+ * a copy of those files' bytes.
+ */
+export function resultLine(
+  customId: string,
+  line: number,
+  status: string,
+  lane: string | null,
+  attempts: number,
+  response: string,
+  error: string,
+  costNanoUsd: number | null,
+  realtimeCostNanoUsd: number | null,
+): string {
+  return (
+    `{"custom_id":${JSON.stringify(customId)},"line":${line},"status":"${status}",` +
+    `"lane":${lane ? `"${lane}"` : 'null'},"attempts":${attempts},"response":${response},"error":${error},` +
+    `"cost_usd":${usd(costNanoUsd)},"realtime_cost_usd":${usd(realtimeCostNanoUsd)}}\n`
+  );
 }
 
 /** Writes the rejects file: one line per bad input line with its line number and reason. */
@@ -57,14 +108,20 @@ function usd(nanoUsd: number | null): string {
 }
 
 /** Writes pages of lines, each page in one write (a write per line costs more than the line). */
-async function writeJsonLines(path: string, pages: () => AsyncGenerator<string[]>): Promise<number> {
+async function writeJsonLines(
+  path: string,
+  pages: () => AsyncGenerator<Array<string | Buffer>>,
+): Promise<number> {
   const temporary = `${path}.partial-${process.pid}`;
   const stream = createWriteStream(temporary);
   let count = 0;
   try {
     for await (const lines of pages()) {
       count += lines.length;
-      if (!stream.write(lines.join(''))) await once(stream, 'drain');
+      const text = lines.every((line) => typeof line === 'string')
+        ? lines.join('')
+        : Buffer.concat(lines.map((line) => (typeof line === 'string' ? Buffer.from(line) : line)));
+      if (!stream.write(text)) await once(stream, 'drain');
     }
     stream.end();
     await once(stream, 'finish');

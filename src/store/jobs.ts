@@ -36,6 +36,10 @@ export interface JobRecord {
   createdAt: number;
   updatedAt: number;
   finishedAt: number | null;
+  /** The folder of the job's files (bodies, results); null for a job created before they existed. */
+  filesPath: string | null;
+  /** Bytes of the job's bodies file that committed requests refer to. */
+  bodiesBytes: number;
 }
 
 interface JobRow {
@@ -59,6 +63,8 @@ interface JobRow {
   created_at: number;
   updated_at: number;
   finished_at: number | null;
+  files_path: string | null;
+  bodies_bytes: number;
 }
 
 function fromRow(row: JobRow): JobRecord {
@@ -83,6 +89,8 @@ function fromRow(row: JobRow): JobRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     finishedAt: row.finished_at,
+    filesPath: row.files_path,
+    bodiesBytes: Number(row.bodies_bytes),
   };
 }
 
@@ -95,6 +103,8 @@ export interface NewJob {
   rejectsPath: string | null;
   settings: JobSettings;
   deadlineAt: number | null;
+  /** The folder for the job's files: `<home>/jobs/<id>` (see batch/job-files.ts). */
+  filesPath: string;
   now: number;
 }
 
@@ -107,8 +117,9 @@ export async function findOrCreateJob(
   job: NewJob,
 ): Promise<{ job: JobRecord; created: boolean }> {
   const inserted = await executor.run(
-    `INSERT INTO jobs (id, fingerprint, workload, input_path, output_path, rejects_path, state, settings, deadline_at, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'ingesting', ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING`,
+    `INSERT INTO jobs (id, fingerprint, workload, input_path, output_path, rejects_path, state, settings, deadline_at,
+       files_path, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'ingesting', ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING`,
     [
       job.id,
       job.fingerprint,
@@ -118,6 +129,7 @@ export async function findOrCreateJob(
       job.rejectsPath,
       JSON.stringify(job.settings),
       job.deadlineAt,
+      job.filesPath,
       job.now,
       job.now,
     ],
@@ -202,16 +214,26 @@ export async function requestCancel(executor: SqlExecutor, jobId: string, now: n
 export async function recordIngestProgress(
   executor: SqlExecutor,
   jobId: string,
-  progress: { offset: number; line: number; accepted: number; rejected: number; done: boolean; now: number },
+  progress: {
+    offset: number;
+    line: number;
+    accepted: number;
+    rejected: number;
+    /** The bodies file's length after this commit's bodies (synced before it). */
+    bodiesBytes: number;
+    done: boolean;
+    now: number;
+  },
 ): Promise<void> {
   await executor.run(
     `UPDATE jobs SET ingest_offset = ?, ingest_line = ?, accepted = accepted + ?, rejected = rejected + ?,
-       ingest_done = ?, updated_at = ? WHERE id = ?`,
+       bodies_bytes = ?, ingest_done = ?, updated_at = ? WHERE id = ?`,
     [
       progress.offset,
       progress.line,
       progress.accepted,
       progress.rejected,
+      progress.bodiesBytes,
       progress.done ? 1 : 0,
       progress.now,
       jobId,

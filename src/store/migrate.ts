@@ -3,6 +3,7 @@ import { batchLaneMigration } from './migrations/001-batch-lane.js';
 import { gatewayMigration } from './migrations/002-gateway.js';
 import { asyncLaneMigration } from './migrations/003-async-lane.js';
 import { fileExpiryMigration } from './migrations/004-file-expiry.js';
+import { jobFilesMigration } from './migrations/005-job-files.js';
 import type { SqlDriver } from './sql.js';
 
 export interface Migration {
@@ -17,6 +18,7 @@ export const migrations: readonly Migration[] = [
   gatewayMigration,
   asyncLaneMigration,
   fileExpiryMigration,
+  jobFilesMigration,
 ];
 
 /**

@@ -8,13 +8,18 @@ export interface Store {
   readonly driver: SqlDriver;
   /** Where the data lives, for messages: a file path or a Postgres URL without its password. */
   readonly location: string;
+  /**
+   * Spendwall's home: the folder for the files a job keeps beside its records (request bodies,
+   * results), under `jobs/`, whichever database holds the records.
+   */
+  readonly home: string;
   close(): Promise<void>;
 }
 
 export interface StoreOptions {
   /** `postgres://…` for Postgres; a file path (or `sqlite:PATH`) for SQLite. */
   databaseUrl?: string | undefined;
-  /** Spendwall's home folder, where the default SQLite file lives. */
+  /** Spendwall's home folder, where the default SQLite file and jobs' files live. */
   home?: string | undefined;
 }
 
@@ -31,6 +36,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const url = options.databaseUrl ?? process.env['SPENDWALL_DATABASE_URL'];
   let driver: SqlDriver;
   let location: string;
+  const home = options.home ?? spendwallHome();
   if (url && /^postgres(ql)?:\/\//.test(url)) {
     // Loaded only when asked for: `pg` costs ~90 ms and 12 MB at startup of every SQLite run.
     const { PostgresDriver } = await import('./postgres/driver.js');
@@ -44,7 +50,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       place: '--database',
     });
   } else {
-    location = join(options.home ?? spendwallHome(), 'spendwall.db');
+    location = join(home, 'spendwall.db');
     driver = new SqliteDriver(location);
   }
   try {
@@ -56,7 +62,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       cause: error,
     });
   }
-  return { driver, location, close: () => driver.close() };
+  return { driver, location, home, close: () => driver.close() };
 }
 
 function redactPassword(url: string): string {

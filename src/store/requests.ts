@@ -1,3 +1,4 @@
+import { SpendwallError } from '../core/errors.js';
 import { type SqlExecutor, type SqlValue, valuesPlaceholders } from './sql.js';
 
 /**
@@ -27,7 +28,9 @@ export interface NewRequest {
   provider: string;
   endpoint: string;
   model: string;
-  body: string;
+  /** Where the body starts in the job's bodies file (batch/bodies-file.ts), and its length in bytes. */
+  bodyOffset: number;
+  bodyBytes: number;
   estimatedTokens: number;
 }
 
@@ -67,7 +70,8 @@ export async function insertRequests(
         request.provider,
         request.endpoint,
         request.model,
-        Buffer.byteLength(request.body),
+        request.bodyOffset,
+        request.bodyBytes,
         request.estimatedTokens,
         'pending',
       );
@@ -75,22 +79,21 @@ export async function insertRequests(
     // No RETURNING: it costs SQLite about as much as the insert. All rows go in but on a resumed or
     // repeated ingest, so the rare statement that inserted fewer is looked at line by line.
     const inserted = await executor.run(
-      `INSERT INTO requests (job_id, line, custom_id, provider, endpoint, model, body_bytes, estimated_tokens, state)
-       VALUES ${valuesPlaceholders(unique.length, 9)} ON CONFLICT DO NOTHING`,
+      `INSERT INTO requests (job_id, line, custom_id, provider, endpoint, model, body_offset, body_bytes,
+         estimated_tokens, state)
+       VALUES ${valuesPlaceholders(unique.length, 10)} ON CONFLICT DO NOTHING`,
       parameters,
     );
-    let stored = unique;
     if (inserted !== unique.length) {
-      stored = [];
       for (const request of unique) {
         const holder = await executor.get<{ line: number }>(
           'SELECT line FROM requests WHERE job_id = ? AND custom_id = ?',
           [jobId, request.customId],
         );
-        // A line already stored under its own number (an earlier run) keeps its body: inserting
-        // it again changes nothing. One whose custom_id another line holds is a duplicate.
-        if (holder && Number(holder.line) === request.line) stored.push(request);
-        else if (holder) {
+        // A line already stored under its own number (an earlier run) keeps its row, and the body
+        // its row points at: inserting it again changes nothing. One whose custom_id another line
+        // holds is a duplicate (its body's bytes in the file are then referred to by no row).
+        if (holder && Number(holder.line) !== request.line) {
           duplicates.push({
             line: request.line,
             customId: request.customId,
@@ -98,15 +101,6 @@ export async function insertRequests(
           });
         }
       }
-    }
-    const bodies: SqlValue[] = [];
-    for (const request of stored) bodies.push(jobId, request.line, request.body);
-    if (bodies.length > 0) {
-      await executor.run(
-        `INSERT INTO request_bodies (job_id, line, body) VALUES ${valuesPlaceholders(bodies.length / 3, 3)}
-         ON CONFLICT DO NOTHING`,
-        bodies,
-      );
     }
   }
   return duplicates;
@@ -170,18 +164,26 @@ export async function pendingGroups(executor: SqlExecutor, jobId: string) {
   );
 }
 
-export interface PackingRow {
+/**
+ * Where a request's body is: `bodyBytes` bytes at `bodyOffset` in its job's bodies file
+ * (batch/bodies-file.ts), or, for a request ingested before that file existed (`bodyOffset` null),
+ * `body` itself, read from request_bodies.
+ */
+export interface BodyPlace {
   line: number;
+  bodyOffset: number | null;
   bodyBytes: number;
-  /** Stored at ingest: an upper bound of the tokenizer's count (an exact count in older jobs). */
-  estimatedTokens: number;
-  /** The body, when asked for (to count its tokens exactly). */
   body?: string;
 }
 
+export interface PackingRow extends BodyPlace {
+  /** Stored at ingest: an upper bound of the tokenizer's count (an exact count in older jobs). */
+  estimatedTokens: number;
+}
+
 /**
- * Pending requests of one group in line order, a page at a time after `afterLine`; without their
- * bodies unless `withBodies`.
+ * Pending requests of one group in line order, a page at a time after `afterLine`. With
+ * `withBodies` (to count tokens exactly), the bodies of older requests are read from the database.
  */
 export async function pendingPage(
   executor: SqlExecutor,
@@ -193,26 +195,62 @@ export async function pendingPage(
 ): Promise<PackingRow[]> {
   const rows = await executor.all<{
     line: number;
+    body_offset: number | null;
     body_bytes: number;
     estimated_tokens: number;
-    body?: string;
   }>(
-    withBodies
-      ? `SELECT r.line, r.body_bytes, r.estimated_tokens, b.body FROM requests r
-           JOIN request_bodies b ON b.job_id = r.job_id AND b.line = r.line
-         WHERE r.job_id = ? AND r.state = 'pending' AND r.provider = ? AND r.endpoint = ? AND r.model = ? AND r.line > ?
-         ORDER BY r.line LIMIT ?`
-      : `SELECT line, body_bytes, estimated_tokens FROM requests
-         WHERE job_id = ? AND state = 'pending' AND provider = ? AND endpoint = ? AND model = ? AND line > ?
-         ORDER BY line LIMIT ?`,
+    `SELECT line, body_offset, body_bytes, estimated_tokens FROM requests
+     WHERE job_id = ? AND state = 'pending' AND provider = ? AND endpoint = ? AND model = ? AND line > ?
+     ORDER BY line LIMIT ?`,
     [jobId, group.provider, group.endpoint, group.model, afterLine, limit],
   );
-  return rows.map((row) => ({
+  const page = rows.map((row) => ({
     line: Number(row.line),
+    bodyOffset: row.body_offset === null ? null : Number(row.body_offset),
     bodyBytes: Number(row.body_bytes),
     estimatedTokens: Number(row.estimated_tokens),
-    ...(row.body === undefined ? {} : { body: row.body }),
   }));
+  if (withBodies) await addOlderBodies(executor, jobId, page);
+  return page;
+}
+
+/**
+ * Reads from request_bodies the bodies of the requests (in line order) that have no place in the
+ * bodies file: those of a job ingested before it existed. One range scan when those lines are
+ * dense, else a lookup by line; nothing at all for a newer job.
+ */
+async function addOlderBodies(executor: SqlExecutor, jobId: string, requests: BodyPlace[]): Promise<void> {
+  const older = requests.filter((request) => request.bodyOffset === null);
+  if (older.length === 0) return;
+  const first = older[0]!.line;
+  const last = older.at(-1)!.line;
+  const bodies = new Map<number, string>();
+  if (last - first + 1 <= 2 * older.length) {
+    const rows = await executor.all<{ line: number; body: string }>(
+      'SELECT line, body FROM request_bodies WHERE job_id = ? AND line BETWEEN ? AND ?',
+      [jobId, first, last],
+    );
+    for (const row of rows) bodies.set(Number(row.line), row.body);
+  } else {
+    for (let start = 0; start < older.length; start += insertRows) {
+      const lines = older.slice(start, start + insertRows).map((request) => request.line);
+      const rows = await executor.all<{ line: number; body: string }>(
+        `SELECT line, body FROM request_bodies WHERE job_id = ? AND line IN (${lines.map(() => '?').join(', ')})`,
+        [jobId, ...lines],
+      );
+      for (const row of rows) bodies.set(Number(row.line), row.body);
+    }
+  }
+  for (const request of older) {
+    const body = bodies.get(request.line);
+    if (body === undefined) {
+      throw new SpendwallError(`request line ${request.line} has no body in request_bodies`, {
+        code: 'body_missing',
+        place: `job ${jobId}`,
+      });
+    }
+    request.body = body;
+  }
 }
 
 /** Puts the pending requests of a group with lines in [firstLine, lastLine] into a chunk. */
@@ -231,6 +269,21 @@ export async function assignToChunk(
   );
 }
 
+/** A chunk's queued requests by input line: their custom_ids and the tries they had before this one. */
+export async function queuedInChunk(
+  executor: SqlExecutor,
+  chunkId: string,
+): Promise<Map<number, { customId: string; attempts: number }>> {
+  const rows = await executor.all<{ line: number; custom_id: string; attempts: number }>(
+    "SELECT line, custom_id, attempts FROM requests WHERE chunk_id = ? AND state = 'queued'",
+    [chunkId],
+  );
+  const queued = new Map<number, { customId: string; attempts: number }>();
+  for (const row of rows)
+    queued.set(Number(row.line), { customId: row.custom_id, attempts: Number(row.attempts) });
+  return queued;
+}
+
 /** The first and last input line of a chunk's requests (an index probe), or undefined when it has none. */
 export async function chunkLineRange(
   executor: SqlExecutor,
@@ -246,9 +299,9 @@ export async function chunkLineRange(
 }
 
 /**
- * A chunk's requests in line order, a page at a time: what its provider batch is built from. A
- * chunk packed from pending requests is mostly one run of lines, so its bodies are read in one
- * range scan and merged in by line; a sparse page (a chunk of retries) is joined instead.
+ * A chunk's requests in line order, a page at a time: what its provider batch is built from. Their
+ * bodies are read from the job's bodies file by the caller (in line order, so at increasing
+ * offsets); only an older job's are read from the database here.
  */
 export async function chunkRequestsPage(
   executor: SqlExecutor,
@@ -256,36 +309,24 @@ export async function chunkRequestsPage(
   chunkId: string,
   afterLine: number,
   limit: number,
-): Promise<Array<{ line: number; body: string; attempts: number }>> {
-  const requests = await executor.all<{ line: number; attempts: number }>(
-    `SELECT line, attempts FROM requests WHERE chunk_id = ? AND state = 'queued' AND line > ? ORDER BY line LIMIT ?`,
+): Promise<Array<BodyPlace & { attempts: number }>> {
+  const rows = await executor.all<{
+    line: number;
+    body_offset: number | null;
+    body_bytes: number;
+    attempts: number;
+  }>(
+    `SELECT line, body_offset, body_bytes, attempts FROM requests
+     WHERE chunk_id = ? AND state = 'queued' AND line > ? ORDER BY line LIMIT ?`,
     [chunkId, afterLine, limit],
   );
-  if (requests.length === 0) return [];
-  const first = Number(requests[0]!.line);
-  const last = Number(requests.at(-1)!.line);
-  if (last - first + 1 > 2 * requests.length) {
-    const rows = await executor.all<{ line: number; body: string; attempts: number }>(
-      `SELECT r.line, b.body, r.attempts FROM requests r JOIN request_bodies b ON b.job_id = r.job_id AND b.line = r.line
-       WHERE r.chunk_id = ? AND r.state = 'queued' AND r.line BETWEEN ? AND ? ORDER BY r.line`,
-      [chunkId, first, last],
-    );
-    return rows.map((row) => ({ line: Number(row.line), body: row.body, attempts: Number(row.attempts) }));
-  }
-  const bodies = await executor.all<{ line: number; body: string }>(
-    'SELECT line, body FROM request_bodies WHERE job_id = ? AND line BETWEEN ? AND ? ORDER BY line',
-    [jobId, first, last],
-  );
-  const page: Array<{ line: number; body: string; attempts: number }> = [];
-  let next = 0;
-  for (const body of bodies) {
-    const line = Number(body.line);
-    while (next < requests.length && Number(requests[next]!.line) < line) next++;
-    if (next === requests.length) break;
-    const request = requests[next]!;
-    if (Number(request.line) === line)
-      page.push({ line, body: body.body, attempts: Number(request.attempts) });
-  }
+  const page = rows.map((row) => ({
+    line: Number(row.line),
+    bodyOffset: row.body_offset === null ? null : Number(row.body_offset),
+    bodyBytes: Number(row.body_bytes),
+    attempts: Number(row.attempts),
+  }));
+  await addOlderBodies(executor, jobId, page);
   return page;
 }
 
@@ -322,62 +363,112 @@ export type ResultSource = Pick<
   | 'error'
   | 'cost_nanousd'
   | 'realtime_cost_nanousd'
+  | 'chunk_id'
 >;
 
+/** A request whose results line is in its chunk's results file (batch/results-file.ts). */
+export interface ResultInFile {
+  line: number;
+  /** The chunk whose results file holds the line. */
+  inChunkFile: string;
+}
+
 /**
- * Requests in line order after `afterLine`: the results file is written from these pages. The
- * response bodies of a page are read in one range scan and merged in by line, which costs a
- * fraction of a join probing the responses table once per request.
+ * Requests in line order after `afterLine`: the results file is written from these pages. Most
+ * requests of a large job succeeded in a batch and have their results line in their chunk's
+ * file, so the page is read as line and chunk only; the full rows of the others (and their
+ * response bodies, merged in by line from one range scan) are read apart, when there are any.
  */
 export async function requestsPage(
   executor: SqlExecutor,
   jobId: string,
   afterLine: number,
   limit: number,
-  state?: RequestState,
-): Promise<ResultSource[]> {
-  const rows = await executor.all<ResultSource>(
-    `SELECT line, custom_id, state, attempts, lane, status_code, NULL AS response, error, cost_nanousd,
-       realtime_cost_nanousd
-     FROM requests WHERE job_id = ? AND line > ? ${state ? 'AND state = ?' : ''} ORDER BY line LIMIT ?`,
-    state ? [jobId, afterLine, state, limit] : [jobId, afterLine, limit],
+  tries = 3,
+): Promise<Array<ResultSource | ResultInFile>> {
+  const lines = await executor.all<{ line: number; chunk_id: string | null; result_in_file: number }>(
+    'SELECT line, chunk_id, result_in_file FROM requests WHERE job_id = ? AND line > ? ORDER BY line LIMIT ?',
+    [jobId, afterLine, limit],
   );
-  if (rows.length === 0) return rows;
-  for (const row of rows) row.line = Number(row.line);
-  const responses = await executor.all<{ line: number; body: string }>(
-    'SELECT line, body FROM responses WHERE job_id = ? AND line BETWEEN ? AND ? ORDER BY line',
-    [jobId, rows[0]!.line, rows.at(-1)!.line],
-  );
-  let next = 0;
-  for (const response of responses) {
-    const line = Number(response.line);
-    while (next < rows.length && rows[next]!.line < line) next++;
-    if (next === rows.length) break;
-    if (rows[next]!.line === line) rows[next]!.response = response.body;
+  if (lines.length === 0) return [];
+  const page: Array<ResultSource | ResultInFile | undefined> = new Array(lines.length);
+  let others = 0;
+  for (let index = 0; index < lines.length; index++) {
+    const row = lines[index]!;
+    if (Number(row.result_in_file) === 1 && row.chunk_id !== null)
+      page[index] = { line: Number(row.line), inChunkFile: row.chunk_id };
+    else others++;
   }
-  return rows;
+  if (others > 0) {
+    const first = Number(lines[0]!.line);
+    const last = Number(lines.at(-1)!.line);
+    const rows = await executor.all<ResultSource>(
+      `SELECT line, custom_id, state, attempts, lane, status_code, NULL AS response, error, cost_nanousd,
+         realtime_cost_nanousd, chunk_id
+       FROM requests WHERE job_id = ? AND line BETWEEN ? AND ? AND (result_in_file = 0 OR chunk_id IS NULL)
+       ORDER BY line`,
+      [jobId, first, last],
+    );
+    for (const row of rows) row.line = Number(row.line);
+    const responses = await executor.all<{ line: number; body: string }>(
+      'SELECT line, body FROM responses WHERE job_id = ? AND line BETWEEN ? AND ? ORDER BY line',
+      [jobId, first, last],
+    );
+    let next = 0;
+    for (const response of responses) {
+      const line = Number(response.line);
+      while (next < rows.length && rows[next]!.line < line) next++;
+      if (next === rows.length) break;
+      if (rows[next]!.line === line) rows[next]!.response = response.body;
+    }
+    // Into the page's free places, by line. A request that ended between the two reads (a runner
+    // still at work) leaves its place free: the page is read again.
+    let slot = 0;
+    for (const row of rows) {
+      while (slot < lines.length && Number(lines[slot]!.line) < row.line) slot++;
+      if (slot < lines.length && Number(lines[slot]!.line) === row.line && page[slot] === undefined)
+        page[slot] = row;
+    }
+    if (page.includes(undefined)) {
+      if (tries > 1) return requestsPage(executor, jobId, afterLine, limit, tries - 1);
+      throw new Error(`the results of lines after ${afterLine} kept changing while they were read`);
+    }
+  }
+  return page as Array<ResultSource | ResultInFile>;
 }
 
-/** Pending requests with their bodies, for synchronous calls (the deadline fallback). */
+/**
+ * Pending requests with where their bodies are, for synchronous calls (the deadline fallback);
+ * an older job's bodies are read from the database here.
+ */
 export async function pendingWithBodies(
   executor: SqlExecutor,
   jobId: string,
   afterLine: number,
   limit: number,
-) {
+): Promise<Array<BodyPlace & { customId: string; provider: string; endpoint: string; model: string }>> {
   const rows = await executor.all<{
     line: number;
     custom_id: string;
     provider: string;
     endpoint: string;
     model: string;
-    body: string;
+    body_offset: number | null;
+    body_bytes: number;
   }>(
-    `SELECT r.line, r.custom_id, r.provider, r.endpoint, r.model, b.body
-     FROM requests r JOIN request_bodies b ON b.job_id = r.job_id AND b.line = r.line
-     WHERE r.job_id = ? AND r.state = 'pending' AND r.line > ? ORDER BY r.line LIMIT ?`,
+    `SELECT line, custom_id, provider, endpoint, model, body_offset, body_bytes
+     FROM requests WHERE job_id = ? AND state = 'pending' AND line > ? ORDER BY line LIMIT ?`,
     [jobId, afterLine, limit],
   );
-  for (const row of rows) row.line = Number(row.line);
-  return rows;
+  const page = rows.map((row) => ({
+    line: Number(row.line),
+    customId: row.custom_id,
+    provider: row.provider,
+    endpoint: row.endpoint,
+    model: row.model,
+    bodyOffset: row.body_offset === null ? null : Number(row.body_offset),
+    bodyBytes: Number(row.body_bytes),
+  }));
+  await addOlderBodies(executor, jobId, page);
+  return page;
 }

@@ -9,8 +9,8 @@ import type { RandomSource } from '../../src/core/random.js';
  *   received, let alone stored, its id (the case exactly-once submission exists for);
  * - `polling`: `delayMs` after the store shows a batch at the provider;
  * - `harvest`: `delayMs` after the runner started downloading a batch's results;
- * - `mid-harvest`: the store shows a batch's results partly applied (some of its lines have their
- *   attempt recorded, the chunk is not closed yet);
+ * - `mid-harvest`: a batch's results file is being written, or is written and synced but not yet
+ *   committed (its files are in the job's folder while the store shows the chunk submitted);
  * - `finishing`: the job is complete in the store but the runner has not exited (results.jsonl
  *   may not be written yet);
  * - `random`: `delayMs` after the runner started, wherever it is.

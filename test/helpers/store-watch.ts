@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import type { ChunkState } from '../../src/store/chunks.js';
 import type { SqlExecutor } from '../../src/store/sql.js';
 
@@ -5,7 +6,10 @@ import type { SqlExecutor } from '../../src/store/sql.js';
 export interface StoreSnapshot {
   job: { ingestLine: number; ingestDone: boolean; state: string } | null;
   chunks: Partial<Record<ChunkState, number>>;
-  /** Chunks still `submitted` although some of their results are applied: a harvest under way. */
+  /**
+   * Chunks still `submitted` whose results file is being written or is written (its bucket files
+   * or the file itself are in the job's folder): a harvest under way, before its commit.
+   */
   partlyHarvested: number;
 }
 
@@ -28,13 +32,19 @@ export async function snapshotStore(
   }
   let partlyHarvested = 0;
   if (options.harvest && (chunks.submitted ?? 0) > 0) {
-    // A result that ended a request leaves it in a final state, still naming its chunk
-    // (requests_by_chunk index); results are applied in line order, so EXISTS stops early.
-    const row = await executor.get<{ count: number }>(
-      `SELECT COUNT(*) AS count FROM chunks c WHERE c.state = 'submitted'
-         AND EXISTS (SELECT 1 FROM requests r WHERE r.chunk_id = c.id AND r.state NOT IN ('queued', 'pending'))`,
+    const submitted = await executor.all<{ id: string; files_path: string | null }>(
+      "SELECT c.id, j.files_path FROM chunks c JOIN jobs j ON j.id = c.job_id WHERE c.state = 'submitted'",
     );
-    partlyHarvested = Number(row?.count ?? 0);
+    const folder = submitted[0]?.files_path;
+    let names: string[] = [];
+    try {
+      if (folder) names = readdirSync(folder);
+    } catch {
+      // Not created yet.
+    }
+    for (const chunk of submitted) {
+      if (names.some((name) => name.startsWith(`${chunk.id}.results.jsonl`))) partlyHarvested++;
+    }
   }
   return {
     job: job

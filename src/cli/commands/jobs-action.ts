@@ -1,3 +1,4 @@
+import { filesOf } from '../../batch/job-files.js';
 import { describeProgress, failedCount, finishedCount, readProgress } from '../../batch/progress.js';
 import { driveJob } from '../../batch/run-job.js';
 import { writeResults } from '../../batch/write-results.js';
@@ -92,7 +93,7 @@ export async function resultsCommand(id: string, flags: StoreFlags & { output?: 
       throw new ConfigError('the job has no results file of its own: pass -o FILE', {
         place: '--output',
       });
-    const count = await writeResults(store.driver, job.id, path);
+    const count = await writeResults(store.driver, job.id, path, filesOf(job, store.home));
     const counts = await countRequestStates(store.driver, job.id);
     const unfinished = counts.pending + counts.queued;
     console.log(

@@ -1,7 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../store/open-store.js';
 import { testDatabases } from '../../store/test-databases.js';
 import { countAsyncRequests } from './request-records.js';
 import { chatBody, createLaneHarness, type LaneHarness, submission, until } from './test-support.js';
@@ -18,12 +17,11 @@ describe.skipIf(!postgres)('async lane on Postgres', () => {
 
   beforeAll(async () => {
     database = await postgres!.create();
-    const store = await openStore({ databaseUrl: database.url });
     harness = await createLaneHarness(
       // The webhook receiver below listens on 127.0.0.1.
       { flush: { checkIntervalMs: 60_000, maxAgeMs: 60_000 }, allowPrivateWebhooks: true },
       undefined,
-      store,
+      { databaseUrl: database.url },
     );
   });
 

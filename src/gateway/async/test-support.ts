@@ -41,7 +41,8 @@ export interface LaneHarnessOptions extends Partial<AsyncLaneOptions> {
 export async function createLaneHarness(
   options: LaneHarnessOptions = {},
   emulatorOptions: EmulatorOptions = { clock: { instant: true } },
-  store?: Store,
+  /** A store, or the database to open one on (its files in the harness's folder). */
+  store?: Store | { databaseUrl: string },
 ): Promise<LaneHarness> {
   const engine = await createEngineHarness(emulatorOptions, store);
   const { allowPrivateWebhooks = false, ...overrides } = options;

@@ -32,9 +32,9 @@ describe.skipIf(!postgres)('two async lanes on one Postgres database', () => {
   it('runs every request once when both accept and both flush at the same time', async () => {
     database = await postgres!.create();
     const idle = { flush: { checkIntervalMs: 60_000, maxAgeMs: 60_000 } };
-    harness = await createLaneHarness(idle, undefined, await openStore({ databaseUrl: database.url }));
+    harness = await createLaneHarness(idle, undefined, { databaseUrl: database.url });
     const folder = mkdtempSync(join(tmpdir(), 'spendwall-second-gateway-'));
-    const store = await openStore({ databaseUrl: database.url });
+    const store = await openStore({ databaseUrl: database.url, home: folder });
     second = {
       folder,
       store,
