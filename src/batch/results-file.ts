@@ -24,7 +24,7 @@ import { ensureFolderOf, syncFolder } from './job-files.js';
  * that commit leaves a file no record refers to; the next harvest of the chunk writes it again.
  */
 export class ResultsFileWriter {
-  private readonly buckets: Array<{ path: string; descriptor: number; text: string } | undefined> = [];
+  private readonly buckets: Array<Bucket | undefined> = [];
   private readonly bucketCount: number;
   private readonly span: number;
   private lines = 0;
@@ -45,23 +45,28 @@ export class ResultsFileWriter {
 
   /** Adds the results line (ending in its line break, as `resultLine` gives it) of input line `line`. */
   add(line: number, text: string): void {
-    const bucket = Math.min(
+    const index = Math.min(
       this.bucketCount - 1,
       Math.max(0, Math.floor(((line - this.range.first) * this.bucketCount) / this.span)),
     );
-    let file = this.buckets[bucket];
-    if (!file) {
-      const path = `${this.path}.part-${bucket}`;
-      file = { path, descriptor: openSync(path, 'w'), text: '' };
-      this.buckets[bucket] = file;
+    let bucket = this.buckets[index];
+    if (!bucket) {
+      const path = `${this.path}.part-${index}`;
+      bucket = {
+        path,
+        descriptor: openSync(path, 'w'),
+        buffer: Buffer.allocUnsafe(bucketBufferBytes),
+        used: 0,
+      };
+      this.buckets[index] = bucket;
     }
-    file.text += `${line} ${text}`;
+    // Copied into the bucket's buffer at once: the line's string dies young, instead of waiting
+    // in a string of the bucket across the download's awaits and ageing into the old generation.
+    const entry = `${line} ${text}`;
+    if (bucket.used + entry.length * 3 > bucket.buffer.length) flushBucket(bucket);
+    if (entry.length * 3 > bucket.buffer.length) writeSync(bucket.descriptor, entry);
+    else bucket.used += bucket.buffer.write(entry, bucket.used, 'utf8');
     this.lines++;
-    // Gathered and written 64 KiB at a time: a write per line costs more than the line.
-    if (file.text.length >= 65_536) {
-      writeSync(file.descriptor, file.text);
-      file.text = '';
-    }
   }
 
   /** How many lines were added. */
@@ -73,14 +78,13 @@ export class ResultsFileWriter {
   finish(): void {
     const output = openSync(this.path, 'w');
     try {
-      for (const file of this.buckets) {
-        if (!file) continue;
-        if (file.text.length > 0) writeSync(file.descriptor, file.text);
-        file.text = '';
-        closeSync(file.descriptor);
-        file.descriptor = -1;
-        writeSync(output, orderedBucket(readFileSync(file.path, 'utf8')));
-        rmSync(file.path, { force: true });
+      for (const bucket of this.buckets) {
+        if (!bucket) continue;
+        flushBucket(bucket);
+        closeSync(bucket.descriptor);
+        bucket.descriptor = -1;
+        writeOrdered(output, readFileSync(bucket.path));
+        rmSync(bucket.path, { force: true });
       }
       fsyncSync(output);
     } finally {
@@ -92,45 +96,75 @@ export class ResultsFileWriter {
 
   /** Removes the bucket files (after `finish`, or instead of it when the harvest fails). */
   dispose(): void {
-    for (const file of this.buckets) {
-      if (!file) continue;
-      if (file.descriptor >= 0) closeSync(file.descriptor);
-      file.descriptor = -1;
-      rmSync(file.path, { force: true });
+    for (const bucket of this.buckets) {
+      if (!bucket) continue;
+      if (bucket.descriptor >= 0) closeSync(bucket.descriptor);
+      bucket.descriptor = -1;
+      rmSync(bucket.path, { force: true });
     }
   }
+}
+
+interface Bucket {
+  path: string;
+  descriptor: number;
+  /** Entries gathered and written 64 KiB at a time: a write per line costs more than the line. */
+  buffer: Buffer;
+  used: number;
+}
+
+const bucketBufferBytes = 64 * 1024;
+
+function flushBucket(bucket: Bucket): void {
+  let done = 0;
+  while (done < bucket.used) done += writeSync(bucket.descriptor, bucket.buffer, done, bucket.used - done);
+  bucket.used = 0;
 }
 
 /** Most bucket files open at once; a batch spread wider shares buckets. */
 const maxBuckets = 64;
 
 /**
- * A bucket's `<line> <text>` entries, put in line order by their position in the bucket's range
- * (the lines of one bucket are a contiguous range, so no sort is needed), without the numbers.
+ * Writes a bucket's `<line> <text>` entries in line order, without the numbers, as bytes (never
+ * decoded). The lines of one bucket are a contiguous range, so each entry's place is its line's
+ * offset in that range: no sort. A line given twice (never by the harvest, which takes a line's
+ * first result) keeps its first entry.
  */
-function orderedBucket(content: string): string {
-  const entries = content.split('\n');
-  entries.pop();
+function writeOrdered(output: number, content: Buffer): void {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const lines: number[] = [];
   let low = Number.POSITIVE_INFINITY;
   let high = Number.NEGATIVE_INFINITY;
-  const lines = new Float64Array(entries.length);
-  for (let index = 0; index < entries.length; index++) {
-    const entry = entries[index]!;
-    const line = Number(entry.slice(0, entry.indexOf(' ')));
-    lines[index] = line;
+  let position = 0;
+  while (position < content.length) {
+    let line = 0;
+    while (content[position] !== 0x20) line = line * 10 + (content[position++]! - 0x30);
+    const start = position + 1;
+    const newline = content.indexOf(0x0a, start);
+    const end = newline === -1 ? content.length : newline + 1;
+    lines.push(line);
+    starts.push(start);
+    ends.push(end);
     if (line < low) low = line;
     if (line > high) high = line;
+    position = end;
   }
-  const slots: Array<string | undefined> = new Array(Math.max(0, high - low + 1));
-  for (let index = 0; index < entries.length; index++) {
-    const entry = entries[index]!;
+  if (lines.length === 0) return;
+  const slots = new Int32Array(high - low + 1).fill(-1);
+  for (let index = 0; index < lines.length; index++) {
     const slot = lines[index]! - low;
-    // A line given twice (never by the harvest, which takes a line's first result) keeps its first.
-    if (slots[slot] === undefined) slots[slot] = entry.slice(entry.indexOf(' ') + 1);
+    if (slots[slot] === -1) slots[slot] = index;
   }
-  let text = '';
-  for (const slot of slots) if (slot !== undefined) text += `${slot}\n`;
-  return text;
+  // Copied in order into one buffer (the entries' bytes less their numbers) and written whole.
+  const ordered = Buffer.allocUnsafe(content.length);
+  let size = 0;
+  for (const index of slots) {
+    if (index === -1) continue;
+    size += content.copy(ordered, size, starts[index]!, ends[index]!);
+  }
+  let done = 0;
+  while (done < size) done += writeSync(output, ordered, done, size - done);
 }
 
 /**
