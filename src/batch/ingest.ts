@@ -4,6 +4,7 @@ import { insertRejects, insertRequests, type NewRequest, type Reject } from '../
 import type { SqlDriver } from '../store/sql.js';
 import { BodiesWriter } from './bodies-file.js';
 import { type RejectedLine, readJobInput } from './input/index.js';
+import type { IngestPacker } from './pack.js';
 
 /** Lines committed per transaction: large enough to be fast, small enough to lose little on a crash. */
 const linesPerCommit = 2000;
@@ -18,18 +19,20 @@ export interface IngestReport {
  * the byte offset after them, so a crashed ingest resumes exactly where the last commit ended:
  * no line is lost and none is stored twice. Accepted lines' bodies are appended to the job's
  * bodies file in `folder`, synced before the transaction that records them and the file's new
- * length; a resumed ingest writes from that length again.
+ * length; a resumed ingest writes from that length again. With a `packer`, lines go into chunks
+ * as they are read (stored `queued`), and the chunks are recorded in the same transactions.
  */
 export async function ingest(
   driver: SqlDriver,
   job: JobRecord,
   now: () => number,
   folder: string,
+  packer?: IngestPacker,
   onProgress?: (report: IngestReport) => void,
 ): Promise<IngestReport> {
   const bodies = BodiesWriter.open(folder, job.bodiesBytes);
   try {
-    return await ingestLines(driver, job, now, bodies, onProgress);
+    return await ingestLines(driver, job, now, bodies, packer, onProgress);
   } finally {
     bodies.close();
   }
@@ -40,6 +43,7 @@ async function ingestLines(
   job: JobRecord,
   now: () => number,
   bodies: BodiesWriter,
+  packer: IngestPacker | undefined,
   onProgress?: (report: IngestReport) => void,
 ): Promise<IngestReport> {
   const report = { accepted: job.accepted, rejected: job.rejected };
@@ -72,6 +76,7 @@ async function ingestLines(
       }
       await insertRejects(executor, job.id, rejects);
       const batch = { accepted: requests.length - duplicates.length, rejected: rejects.length };
+      await packer?.record(executor, done, now());
       await recordIngestProgress(executor, job.id, { offset, line, ...batch, bodiesBytes, done, now: now() });
       return batch;
     });
@@ -110,6 +115,15 @@ async function ingestLines(
         bodyOffset,
         bodyBytes: bodies.length - bodyOffset,
         estimatedTokens: line.estimatedInputTokens,
+        chunkId:
+          packer?.place({
+            line: line.line,
+            provider: line.provider,
+            endpoint: line.endpoint,
+            model: line.model,
+            bodyBytes: bodies.length - bodyOffset,
+            estimatedTokens: line.estimatedInputTokens,
+          }) ?? null,
       });
     } else rejected.push(line);
     lastLine = line.line;

@@ -1,8 +1,8 @@
 import { newId } from '../core/ids.js';
 import type { ProviderAdapterV1, ProviderName } from '../providers/provider.js';
-import { insertChunk } from '../store/chunks.js';
+import { chunksInStates, insertChunk } from '../store/chunks.js';
 import { assignToChunk, type PackingRow, pendingGroups, pendingPage } from '../store/requests.js';
-import type { SqlDriver } from '../store/sql.js';
+import type { SqlDriver, SqlExecutor } from '../store/sql.js';
 import { BodiesReader } from './bodies-file.js';
 import { estimateInputTokens, type InputEndpoint } from './input/index.js';
 import type { EngineSettings } from './job-options.js';
@@ -28,6 +28,35 @@ export function enqueuedTokenLimit(settings: EngineSettings, provider: string, m
   return limits[`${provider}:${model}`] ?? limits[model] ?? limits['*'] ?? Number.POSITIVE_INFINITY;
 }
 
+/** What a chunk of one (provider, endpoint, model) group may hold, and the bytes a line adds besides its body. */
+function groupLimits(
+  adapter: ProviderAdapterV1,
+  settings: EngineSettings,
+  group: { provider: string; endpoint: string; model: string },
+) {
+  const limits = adapter.batch.limits;
+  return {
+    maxRequests: Math.min(limits.maxRequests, settings.chunkMaxRequests ?? Number.POSITIVE_INFINITY),
+    maxBytes: Math.min(limits.maxBytes, settings.chunkMaxBytes ?? Number.POSITIVE_INFINITY),
+    maxTokens: enqueuedTokenLimit(settings, group.provider, group.model),
+    // The envelope with a custom_id of the longest form, and the line break.
+    envelope:
+      Buffer.byteLength(
+        adapter.batch.encode({
+          customId: providerCustomId(chunkIdPrefix + 'x'.repeat(chunkIdLength), 0),
+          endpoint: group.endpoint,
+          model: group.model,
+          body: '',
+        }),
+      ) + 1,
+  };
+}
+
+/** A line's bytes in the provider's batch file: its body, the envelope and the line number in its custom_id. */
+function lineBytes(bodyBytes: number, envelope: number, line: number): number {
+  return bodyBytes + envelope + String(line).length;
+}
+
 /**
  * Packs a job's pending requests into planned chunks that fit the provider's limits: requests,
  * bytes, one endpoint and model per chunk, and the model's enqueued-token limit (a chunk never
@@ -46,20 +75,7 @@ export async function packPending(
   for (const group of await pendingGroups(driver, jobId)) {
     const adapter = providers[group.provider as ProviderName];
     if (!adapter) continue;
-    const limits = adapter.batch.limits;
-    const maxRequests = Math.min(limits.maxRequests, settings.chunkMaxRequests ?? Number.POSITIVE_INFINITY);
-    const maxBytes = Math.min(limits.maxBytes, settings.chunkMaxBytes ?? Number.POSITIVE_INFINITY);
-    const maxTokens = enqueuedTokenLimit(settings, group.provider, group.model);
-    // Everything a line adds besides its body: the envelope with a custom_id of the longest form.
-    const envelope =
-      Buffer.byteLength(
-        adapter.batch.encode({
-          customId: providerCustomId(chunkIdPrefix + 'x'.repeat(chunkIdLength), 0),
-          endpoint: group.endpoint,
-          model: group.model,
-          body: '',
-        }),
-      ) + 1;
+    const { maxRequests, maxBytes, maxTokens, envelope } = groupLimits(adapter, settings, group);
 
     let current: { first: number; last: number; count: number; bytes: number; tokens: number } | undefined;
     const close = async () => {
@@ -106,7 +122,7 @@ export async function packPending(
         }
       }
       for (const row of page) {
-        const bytes = row.bodyBytes + envelope + String(row.line).length;
+        const bytes = lineBytes(row.bodyBytes, envelope, row.line);
         const fits =
           current &&
           current.count + 1 <= maxRequests &&
@@ -124,4 +140,171 @@ export async function packPending(
     await close();
   }
   return created;
+}
+
+interface OpenChunk {
+  id: string;
+  group: { provider: string; endpoint: string; model: string };
+  count: number;
+  bytes: number;
+  tokens: number;
+  /** Whether its row exists (it was recorded by an earlier commit, or an earlier run). */
+  stored: boolean;
+  /** Full: no more lines go in; recorded `planned` at the next commit. */
+  sealed: boolean;
+}
+
+interface GroupPacking {
+  limits: ReturnType<typeof groupLimits> | undefined;
+  open: OpenChunk | undefined;
+}
+
+/**
+ * Packs requests into chunks as ingest reads them, so that they are stored `queued` in their
+ * chunk at once rather than stored `pending`, read back and moved into a chunk (which rewrote
+ * every request row and its index entries a second time). A chunk being filled is recorded
+ * `filling` with each ingest commit and becomes `planned` when full or when the input ends; a
+ * resumed ingest goes on filling the chunks an earlier run left `filling`.
+ *
+ * Lines of a provider with no adapter, or of a model with an enqueued-token limit (whose chunks
+ * are filled by exact token counts, not ingest's upper bounds), are left to `packPending`.
+ */
+export class IngestPacker {
+  private readonly groups = new Map<string, GroupPacking>();
+  /** Chunks given lines since the last `record`. */
+  private readonly touched = new Set<OpenChunk>();
+
+  private constructor(
+    private readonly jobId: string,
+    private readonly providers: Partial<Record<ProviderName, ProviderAdapterV1>>,
+    private readonly settings: EngineSettings,
+  ) {}
+
+  /** A packer for the job, going on with the chunks an earlier run of its ingest left `filling`. */
+  static async open(
+    executor: SqlExecutor,
+    jobId: string,
+    providers: Partial<Record<ProviderName, ProviderAdapterV1>>,
+    settings: EngineSettings,
+  ): Promise<IngestPacker> {
+    const packer = new IngestPacker(jobId, providers, settings);
+    for (const chunk of await chunksInStates(executor, jobId, ['filling'])) {
+      const group = { provider: chunk.provider, endpoint: chunk.endpoint, model: chunk.model };
+      packer.groupOf(group).open = {
+        id: chunk.id,
+        group,
+        count: chunk.requestCount,
+        bytes: chunk.bytes,
+        tokens: chunk.estimatedTokens,
+        stored: true,
+        sealed: false,
+      };
+    }
+    return packer;
+  }
+
+  /** The chunk the line goes in, or null when it is left pending for `packPending`. */
+  place(line: {
+    line: number;
+    provider: string;
+    endpoint: string;
+    model: string;
+    bodyBytes: number;
+    estimatedTokens: number;
+  }): string | null {
+    const packing = this.groupOf(line);
+    const limits = packing.limits;
+    if (!limits) return null;
+    const bytes = lineBytes(line.bodyBytes, limits.envelope, line.line);
+    let chunk = packing.open;
+    if (chunk && (chunk.count + 1 > limits.maxRequests || chunk.bytes + bytes > limits.maxBytes)) {
+      chunk.sealed = true;
+      this.touched.add(chunk);
+      chunk = undefined;
+    }
+    if (!chunk) {
+      chunk = {
+        id: chunkIdPrefix + newId('', chunkIdLength),
+        group: { provider: line.provider, endpoint: line.endpoint, model: line.model },
+        count: 0,
+        bytes: 0,
+        tokens: 0,
+        stored: false,
+        sealed: false,
+      };
+      packing.open = chunk;
+    }
+    chunk.count++;
+    chunk.bytes += bytes;
+    chunk.tokens += line.estimatedTokens;
+    this.touched.add(chunk);
+    return chunk.id;
+  }
+
+  /**
+   * Records the chunks given lines since the last call, in the ingest's transaction after its
+   * requests were stored; `done` (the input ended) makes every open chunk `planned`. A chunk
+   * becomes `planned` with the count of its requests the store holds (a line refused as a
+   * duplicate custom_id is not among them); one that holds none is removed.
+   */
+  async record(executor: SqlExecutor, done: boolean, now: number): Promise<void> {
+    if (done) {
+      for (const packing of this.groups.values()) {
+        if (packing.open) {
+          packing.open.sealed = true;
+          this.touched.add(packing.open);
+          packing.open = undefined;
+        }
+      }
+    }
+    for (const chunk of this.touched) {
+      if (!chunk.stored) {
+        await insertChunk(executor, {
+          id: chunk.id,
+          jobId: this.jobId,
+          ...chunk.group,
+          requestCount: chunk.count,
+          bytes: chunk.bytes,
+          estimatedTokens: chunk.tokens,
+          state: 'filling',
+          now,
+        });
+        chunk.stored = true;
+      }
+      if (chunk.sealed) {
+        const held = await executor.get<{ count: number }>(
+          'SELECT COUNT(*) AS count FROM requests WHERE chunk_id = ?',
+          [chunk.id],
+        );
+        const count = Number(held?.count ?? 0);
+        if (count === 0) await executor.run('DELETE FROM chunks WHERE id = ?', [chunk.id]);
+        else
+          await executor.run(
+            "UPDATE chunks SET state = 'planned', request_count = ?, bytes = ?, estimated_tokens = ?, updated_at = ? WHERE id = ?",
+            [count, chunk.bytes, chunk.tokens, now, chunk.id],
+          );
+      } else {
+        await executor.run(
+          'UPDATE chunks SET request_count = ?, bytes = ?, estimated_tokens = ?, updated_at = ? WHERE id = ?',
+          [chunk.count, chunk.bytes, chunk.tokens, now, chunk.id],
+        );
+      }
+    }
+    this.touched.clear();
+  }
+
+  private groupOf(group: { provider: string; endpoint: string; model: string }): GroupPacking {
+    const key = `${group.provider}\u0000${group.endpoint}\u0000${group.model}`;
+    let packing = this.groups.get(key);
+    if (!packing) {
+      const adapter = this.providers[group.provider as ProviderName];
+      const limits = adapter ? groupLimits(adapter, this.settings, group) : undefined;
+      packing = {
+        limits: limits && !Number.isFinite(limits.maxTokens) ? limits : undefined,
+        open: undefined,
+      };
+      this.groups.set(key, packing);
+    }
+    return packing;
+  }
 }

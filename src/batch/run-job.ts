@@ -21,7 +21,7 @@ import {
   type RunJobOptions,
 } from './job-options.js';
 import { JobLease } from './lease.js';
-import { packPending } from './pack.js';
+import { IngestPacker, packPending } from './pack.js';
 import { pollChunk } from './poll.js';
 import { finishedCount, type JobProgress, readProgress } from './progress.js';
 import { submitChunk } from './submit.js';
@@ -136,7 +136,8 @@ export async function driveJob(
     if (!job.ingestDone && job.state === 'ingesting') {
       await report('ingesting', true);
       try {
-        await ingest(driver, job, now, folder);
+        const packer = await IngestPacker.open(driver, job.id, dependencies.providers, settings);
+        await ingest(driver, job, now, folder, packer);
       } catch (error) {
         if (error instanceof SpendwallError && error.code === 'strict_reject') {
           await setJobState(driver, job.id, 'failed', now(), error.message);

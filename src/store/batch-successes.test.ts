@@ -79,6 +79,7 @@ describe.each(testDatabases)('applyBatchSuccesses on $name', (database) => {
         bodyOffset: index * 10,
         bodyBytes: 10,
         estimatedTokens: 5,
+        chunkId: null,
       })),
     );
     await driver.run('UPDATE requests SET attempts = 1 WHERE line <= 3');

@@ -2,10 +2,12 @@ import type { SqlExecutor } from './sql.js';
 
 /**
  * A chunk is Spendwall's record of one provider batch: the requests packed together, and every
- * step of submitting it. `planned` → `submitting` (intent written, nothing known at the
- * provider yet) → `submitted` (the provider's id recorded) → `harvested` (results applied).
+ * step of submitting it. `filling` (ingest is still adding the input's requests to it) →
+ * `planned` → `submitting` (intent written, nothing known at the provider yet) → `submitted` (the
+ * provider's id recorded) → `harvested` (results applied). A chunk packed after ingest starts
+ * `planned`.
  */
-export type ChunkState = 'planned' | 'submitting' | 'submitted' | 'harvested';
+export type ChunkState = 'filling' | 'planned' | 'submitting' | 'submitted' | 'harvested';
 
 export interface ChunkRecord {
   id: string;
@@ -90,6 +92,8 @@ export interface NewChunk {
   requestCount: number;
   bytes: number;
   estimatedTokens: number;
+  /** `planned` unless given (`filling` while ingest adds to it). */
+  state?: 'filling' | 'planned';
   now: number;
 }
 
@@ -102,7 +106,7 @@ export async function insertChunk(executor: SqlExecutor, chunk: NewChunk): Promi
   await executor.run(
     `INSERT INTO chunks (id, job_id, sequence, provider, endpoint, model, request_count, bytes, estimated_tokens, state,
        created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       chunk.id,
       chunk.jobId,
@@ -113,6 +117,7 @@ export async function insertChunk(executor: SqlExecutor, chunk: NewChunk): Promi
       chunk.requestCount,
       chunk.bytes,
       chunk.estimatedTokens,
+      chunk.state ?? 'planned',
       chunk.now,
       chunk.now,
     ],

@@ -32,6 +32,8 @@ export interface NewRequest {
   bodyOffset: number;
   bodyBytes: number;
   estimatedTokens: number;
+  /** The chunk ingest packed it into (it is stored `queued` there), or null to be packed later. */
+  chunkId: string | null;
 }
 
 /** Lines per multi-row insert: well under both databases' limits on bound parameters. */
@@ -73,15 +75,16 @@ export async function insertRequests(
         request.bodyOffset,
         request.bodyBytes,
         request.estimatedTokens,
-        'pending',
+        request.chunkId === null ? 'pending' : 'queued',
+        request.chunkId,
       );
     }
     // No RETURNING: it costs SQLite about as much as the insert. All rows go in but on a resumed or
     // repeated ingest, so the rare statement that inserted fewer is looked at line by line.
     const inserted = await executor.run(
       `INSERT INTO requests (job_id, line, custom_id, provider, endpoint, model, body_offset, body_bytes,
-         estimated_tokens, state)
-       VALUES ${valuesPlaceholders(unique.length, 10)} ON CONFLICT DO NOTHING`,
+         estimated_tokens, state, chunk_id)
+       VALUES ${valuesPlaceholders(unique.length, 11)} ON CONFLICT DO NOTHING`,
       parameters,
     );
     if (inserted !== unique.length) {
