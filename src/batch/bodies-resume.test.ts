@@ -5,14 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ProviderAdapterV1 } from '../providers/provider.js';
 import { getJob } from '../store/jobs.js';
 import { openStore, type Store } from '../store/open-store.js';
-import type { SqlDriver } from '../store/sql.js';
 import { testDatabases } from '../store/test-databases.js';
 import { BodiesReader } from './bodies-file.js';
 import { ingest } from './ingest.js';
 import { bodiesPath, filesOf } from './job-files.js';
 import { parseProviderCustomId } from './pack.js';
 import { openJob, runJob } from './run-job.js';
-import { chatLine, createEngineHarness, type EngineHarness } from './test-harness.js';
+import { chatLine, createEngineHarness, dyingAtTransaction, type EngineHarness } from './test-harness.js';
 
 /**
  * Request bodies live in the job's bodies file (batch/bodies-file.ts): a resumed ingest must write
@@ -56,23 +55,6 @@ async function uploadedBodies(engine: EngineHarness): Promise<Map<number, unknow
     }
   }
   return bodies;
-}
-
-/** The driver, but its `which`-th transaction dies before it begins, as the process would. */
-function dyingAtTransaction(driver: SqlDriver, which: number): SqlDriver {
-  let count = 0;
-  return new Proxy(driver, {
-    get(target, key) {
-      if (key === 'transaction') {
-        return (work: Parameters<SqlDriver['transaction']>[0]) => {
-          if (++count === which) return Promise.reject(new Error('simulated crash before the commit'));
-          return target.transaction(work);
-        };
-      }
-      const value = Reflect.get(target, key) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
 }
 
 /** Moves the bodies of `lines` into request_bodies, as a job ingested before the bodies file had them. */

@@ -32,8 +32,12 @@ export interface HarvestMode {
 }
 
 /**
- * Applies an ended provider batch's results to its requests and closes the chunk. Safe to run
- * again after a crash part-way: every outcome is applied at most once (see applyOutcomes).
+ * Applies an ended provider batch's results to its requests and closes the chunk. The results are
+ * streamed once: each succeeded request's results.jsonl line goes to the chunk's results file
+ * (synced before anything is committed), everything else is kept for the commit; then one
+ * transaction ends the chunk (failures one by one, successes together: see applyBatchSuccesses).
+ * Safe to run again after a crash part-way: the file is written again, and every outcome is
+ * applied at most once.
  */
 export async function harvestChunk(
   driver: SqlDriver,

@@ -1,13 +1,18 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SqlDriver } from '../store/sql.js';
 import { testDatabases } from '../store/test-databases.js';
 import { ingest } from './ingest.js';
 import { filesOf } from './job-files.js';
 import { defaultEngineSettings } from './job-options.js';
 import { IngestPacker, parseProviderCustomId } from './pack.js';
 import { openJob, runJob } from './run-job.js';
-import { chatLine, createEngineHarness, type EngineHarness, embeddingLine } from './test-harness.js';
+import {
+  chatLine,
+  createEngineHarness,
+  dyingAtTransaction,
+  type EngineHarness,
+  embeddingLine,
+} from './test-harness.js';
 
 /**
  * Ingest packs requests into chunks as it reads them (IngestPacker): requests are stored `queued`
@@ -23,23 +28,6 @@ afterEach(async () => {
   await dispose?.();
   dispose = undefined;
 });
-
-/** The driver, but its `which`-th transaction dies before it begins, as the process would. */
-function dyingAtTransaction(driver: SqlDriver, which: number): SqlDriver {
-  let count = 0;
-  return new Proxy(driver, {
-    get(target, key) {
-      if (key === 'transaction') {
-        return (work: Parameters<SqlDriver['transaction']>[0]) => {
-          if (++count === which) return Promise.reject(new Error('simulated crash before the commit'));
-          return target.transaction(work);
-        };
-      }
-      const value = Reflect.get(target, key) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
 
 describe.each(testDatabases)('packing at ingest, on $name', (database) => {
   it('stores requests queued in chunks as it reads them, and a resumed ingest fills the chunk left filling', async () => {

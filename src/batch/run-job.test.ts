@@ -11,6 +11,12 @@ import {
 } from './test-harness.js';
 
 let harness: EngineHarness | undefined;
+
+/** An emulator whose batches take an emulated hour: a job's deadline comes far sooner. */
+const hourLongBatches = {
+  clock: { scale: 1 },
+  timing: { validatingSeconds: 0, minProcessingSeconds: 3600, secondsPerRequest: 0, cancellingSeconds: 0 },
+};
 afterEach(async () => {
   await harness?.dispose();
   harness = undefined;
@@ -127,15 +133,7 @@ describe('runJob', () => {
   });
 
   it('with --on-deadline fail, ends what the batch lane could not finish as expired', async () => {
-    harness = await createEngineHarness({
-      clock: { scale: 1 },
-      timing: {
-        validatingSeconds: 0,
-        minProcessingSeconds: 3600,
-        secondsPerRequest: 0,
-        cancellingSeconds: 0,
-      },
-    });
+    harness = await createEngineHarness(hourLongBatches);
     const lines = Array.from({ length: 10 }, (_, index) => chatLine(index + 1));
     const output = `${harness.folder}/results.jsonl`;
     const summary = await runJob(
@@ -239,18 +237,7 @@ describe.each(testDatabases)('runJob on $name', (created) => {
     // Batches take an emulated hour; the job's deadline is far sooner.
     const database = await created.create();
     disposeDatabase = database.dispose;
-    harness = await createEngineHarness(
-      {
-        clock: { scale: 1 },
-        timing: {
-          validatingSeconds: 0,
-          minProcessingSeconds: 3600,
-          secondsPerRequest: 0,
-          cancellingSeconds: 0,
-        },
-      },
-      { databaseUrl: database.url },
-    );
+    harness = await createEngineHarness(hourLongBatches, { databaseUrl: database.url });
     const lines = Array.from({ length: 40 }, (_, index) => chatLine(index + 1));
     const output = `${harness.folder}/results.jsonl`;
     // Counts the synchronous calls in flight: the fallback keeps to its concurrency.

@@ -5,6 +5,7 @@ import { createEmulator, type Emulator, type EmulatorOptions } from '../emulator
 import { createProvider } from '../providers/index.js';
 import type { ProviderAdapterV1, ProviderName } from '../providers/provider.js';
 import { openStore, type Store } from '../store/open-store.js';
+import type { SqlDriver } from '../store/sql.js';
 import type { EngineSettings } from './job-options.js';
 
 /**
@@ -109,4 +110,21 @@ export function anthropicLine(index: number) {
       messages: [{ role: 'user', content: `Summarize ticket ${index} in one sentence.` }],
     },
   };
+}
+
+/** The driver, but its `which`-th transaction dies before it begins, as the process would. */
+export function dyingAtTransaction(driver: SqlDriver, which: number): SqlDriver {
+  let count = 0;
+  return new Proxy(driver, {
+    get(target, key) {
+      if (key === 'transaction') {
+        return (work: Parameters<SqlDriver['transaction']>[0]) => {
+          if (++count === which) return Promise.reject(new Error('simulated crash before the commit'));
+          return target.transaction(work);
+        };
+      }
+      const value = Reflect.get(target, key) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
