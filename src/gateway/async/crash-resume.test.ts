@@ -84,7 +84,9 @@ describe('async lane: crash and restart', () => {
   });
 
   it('copies results again when the process died after the engine finished, from a rebuilt identical input', async () => {
-    harness = await createLaneHarness(idle);
+    // Files kept at the end of the flush: a process that dies while copying results has not yet
+    // removed the engine's job files (they go only once the flush is done).
+    harness = await createLaneHarness({ ...idle, keepFlushFiles: true });
     const ids = await acceptMany(12);
     const { driver } = harness.engine.store;
     await harness.lane.flush(true);
@@ -94,6 +96,11 @@ describe('async lane: crash and restart', () => {
     );
     // As if the process died half-way through copying: results gone from the rows, flush open,
     // and the flush's files removed (the input is rebuilt from the rows, byte for byte).
+    const flush = await driver.get<{ input_path: string; output_path: string }>(
+      'SELECT input_path, output_path FROM async_flushes',
+    );
+    rmSync(flush!.input_path);
+    rmSync(flush!.output_path);
     await driver.run(
       "UPDATE async_requests SET state = 'in_progress', response = NULL, finished_at = NULL WHERE id IN (?, ?, ?)",
       ids.slice(0, 3),

@@ -109,6 +109,7 @@ describe('async lane: OpenAI-compatible files and batches', () => {
     expect(readdirSync(join(harness.lane.folder, 'files')).sort()).toEqual(
       [file.id, `${created.id}-errors.jsonl`, `${created.id}-output.jsonl`].sort(),
     );
+    expect(readdirSync(join(harness.engine.store.home, 'jobs'))).toEqual([]);
   });
 
   it('keeps each team’s files and batches to itself', async () => {

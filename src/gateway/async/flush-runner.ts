@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { filesOf } from '../../batch/job-files.js';
 import { heldByAnotherRunner } from '../../batch/lease.js';
 import type { EngineDependencies } from '../../batch/run-job.js';
 import { driveJob, openJob } from '../../batch/run-job.js';
@@ -39,6 +40,7 @@ export async function runFlush(
   if (flush.jobId !== null && (await heldByAnotherRunner(driver, flush.jobId, now()))) return 'busy';
   await writeFlushInput(driver, flush);
   let summary: Awaited<ReturnType<typeof driveJob>>;
+  let jobFiles: string;
   try {
     const { job, created } = await openJob(
       {
@@ -53,6 +55,7 @@ export async function runFlush(
       now,
     );
     if (flush.jobId !== job.id) await setFlushJob(driver, flush.id, job.id);
+    jobFiles = filesOf(job, engine.store.home);
     summary = await driveJob(job, !created, engine);
   } catch (error) {
     if (error instanceof SpendwallError && error.code === 'job_busy') return 'busy';
@@ -100,6 +103,8 @@ export async function runFlush(
   if (!options.keepFiles) {
     for (const path of [flush.inputPath, flush.outputPath, summary.rejectsPath])
       if (path) await rm(path, { force: true });
+    // The job's own files (its bodies and batches' results): every result is in the store now.
+    await rm(jobFiles, { recursive: true, force: true });
   }
   return 'done';
 }

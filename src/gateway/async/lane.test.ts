@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getAsyncRequest } from './request-records.js';
 import { chatBody, createLaneHarness, type LaneHarness, submission, until } from './test-support.js';
@@ -69,6 +71,8 @@ describe('async lane: acceptance, flushing and polling', () => {
     // The ledger rows the engine wrote carry the team.
     const ledger = await harness.engine.store.driver.all<{ team: string }>('SELECT team FROM ledger');
     expect(ledger.map((row) => row.team)).toEqual(['team-a']);
+    // The engine's job files (bodies, the batch's results) went with the flush's: all is in the store.
+    expect(readdirSync(join(harness.engine.store.home, 'jobs'))).toEqual([]);
   });
 
   it('answers other teams 404, as for an id that does not exist; the admin sees everything', async () => {
