@@ -1,6 +1,5 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { filesOf } from '../../batch/job-files.js';
 import type { JobProgress } from '../../batch/progress.js';
 import { driveJob, type EngineDependencies, openJob } from '../../batch/run-job.js';
 import { SpendwallError } from '../../core/errors.js';
@@ -89,7 +88,6 @@ async function runBatchOnce(
   };
 
   let summary: Awaited<ReturnType<typeof driveJob>>;
-  let jobFiles: string;
   try {
     const { job, created } = await openJob(
       {
@@ -103,7 +101,6 @@ async function runBatchOnce(
       now,
     );
     if (batch.jobId !== job.id) await updateBatch(driver, batch.id, { jobId: job.id });
-    jobFiles = filesOf(job, engine.store.home);
     // A cancel that came before the job was known is applied now (the route applies later ones).
     if ((await getBatch(driver, batch.id))?.status === 'cancelling')
       await requestCancel(driver, job.id, now());
@@ -175,7 +172,7 @@ async function runBatchOnce(
   if (outputs.output.lines === 0) leftovers.push(outputs.output.path);
   if (outputs.errors.lines === 0) leftovers.push(outputs.errors.path);
   for (const path of leftovers) if (path) await rm(path, { force: true });
-  // The job's own files (its bodies and batches' results) likewise: the output file has them all.
-  await rm(jobFiles, { recursive: true, force: true });
+  // The engine job's own files (bodies, its provider batches' results) stay: another batch over
+  // the same file and workload is the same job, and writes its results from them.
   return 'done';
 }

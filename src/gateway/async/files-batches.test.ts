@@ -109,7 +109,6 @@ describe('async lane: OpenAI-compatible files and batches', () => {
     expect(readdirSync(join(harness.lane.folder, 'files')).sort()).toEqual(
       [file.id, `${created.id}-errors.jsonl`, `${created.id}-output.jsonl`].sort(),
     );
-    expect(readdirSync(join(harness.engine.store.home, 'jobs'))).toEqual([]);
   });
 
   it('keeps each team’s files and batches to itself', async () => {
@@ -198,6 +197,14 @@ describe('async lane: OpenAI-compatible files and batches', () => {
       { total: 20, completed: 20, failed: 0 },
     ]);
     // One engine job, so each request reached the provider once.
+    expect(harness.engine.emulator.record.batches.flatMap((batch) => batch.customIds)).toHaveLength(20);
+    // A third batch over the same file, after both ended, is the same job again: its results come
+    // from the job's files, without a provider batch.
+    const third = await batchEnded(openai, (await create()).id);
+    expect(third.status).toBe('completed');
+    expect(third.request_counts).toEqual({ total: 20, completed: 20, failed: 0 });
+    const output = await (await openai.files.content(third.output_file_id!)).text();
+    expect(output.split('\n').filter(Boolean)).toHaveLength(20);
     expect(harness.engine.emulator.record.batches.flatMap((batch) => batch.customIds)).toHaveLength(20);
     expect((await openai.files.delete(file.id)).deleted).toBe(true);
   });
