@@ -183,6 +183,14 @@ export class ResultsFileReader {
 
   /** The results line of `line` in the chunk's file, with its line break. */
   line(chunkId: string, line: number): Buffer {
+    return Buffer.from(this.view(chunkId, line));
+  }
+
+  /**
+   * The same line as a view into the reader's block, without a copy: valid only until the next
+   * call (copy it out before then).
+   */
+  view(chunkId: string, line: number): Buffer {
     let reader = this.open.get(chunkId);
     if (reader) {
       // Most recently used last: the first entry is the one to close when too many are open.
@@ -258,12 +266,12 @@ class ForwardReader {
     this.lastLine = -1;
   }
 
-  /** The next line with its line break, as a copy (the block it came from is reused). */
+  /** The next line with its line break, as a view into the block (reused by the next read). */
   private nextLine(): Buffer | undefined {
     for (;;) {
       const newline = this.buffer.indexOf(10, this.start);
       if (newline !== -1 && newline < this.end) {
-        const line = Buffer.from(this.buffer.subarray(this.start, newline + 1));
+        const line = this.buffer.subarray(this.start, newline + 1);
         this.start = newline + 1;
         return line;
       }

@@ -25,18 +25,18 @@ export async function writeResults(
       for (;;) {
         const page = await requestsPage(driver, jobId, afterLine, 2000);
         if (page.length === 0) return;
-        const lines: Array<string | Buffer> = [];
+        const text = new PageText();
         for (const request of page) {
           if ('inChunkFile' in request) {
             // A batch's succeeded request: its line was written whole when its batch was harvested.
-            lines.push(files.line(request.inChunkFile, request.line));
+            text.addBytes(files.view(request.inChunkFile, request.line));
             continue;
           }
           const response =
             request.state === 'succeeded' || request.response
               ? responseJson(request.status_code, request.response)
               : 'null';
-          lines.push(
+          text.addString(
             resultLine(
               request.custom_id,
               request.line,
@@ -50,12 +50,40 @@ export async function writeResults(
             ),
           );
         }
-        yield lines;
+        yield { lines: page.length, bytes: text.take() };
         afterLine = page.at(-1)!.line;
       }
     });
   } finally {
     files.close();
+  }
+}
+
+/** A page of results.jsonl gathered as bytes: lines from results files are copied in, never decoded. */
+class PageText {
+  private buffer = Buffer.allocUnsafe(1024 * 1024);
+  private used = 0;
+
+  addBytes(bytes: Buffer): void {
+    this.room(bytes.length);
+    this.used += bytes.copy(this.buffer, this.used);
+  }
+
+  addString(text: string): void {
+    this.room(text.length * 3);
+    this.used += this.buffer.write(text, this.used, 'utf8');
+  }
+
+  /** The page's bytes (the builder is not used after). */
+  take(): Buffer {
+    return this.buffer.subarray(0, this.used);
+  }
+
+  private room(bytes: number): void {
+    if (this.used + bytes <= this.buffer.length) return;
+    const larger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + bytes));
+    this.buffer.copy(larger, 0, 0, this.used);
+    this.buffer = larger;
   }
 }
 
@@ -110,17 +138,15 @@ function usd(nanoUsd: number | null): string {
 /** Writes pages of lines, each page in one write (a write per line costs more than the line). */
 async function writeJsonLines(
   path: string,
-  pages: () => AsyncGenerator<Array<string | Buffer>>,
+  pages: () => AsyncGenerator<string[] | { lines: number; bytes: Buffer }>,
 ): Promise<number> {
   const temporary = `${path}.partial-${process.pid}`;
   const stream = createWriteStream(temporary);
   let count = 0;
   try {
-    for await (const lines of pages()) {
-      count += lines.length;
-      const text = lines.every((line) => typeof line === 'string')
-        ? lines.join('')
-        : Buffer.concat(lines.map((line) => (typeof line === 'string' ? Buffer.from(line) : line)));
+    for await (const page of pages()) {
+      const text = Array.isArray(page) ? page.join('') : page.bytes;
+      count += Array.isArray(page) ? page.length : page.lines;
       if (!stream.write(text)) await once(stream, 'drain');
     }
     stream.end();
