@@ -173,6 +173,7 @@ export class IngestPacker {
   private readonly groups = new Map<string, GroupPacking>();
   /** Chunks given lines since the last `record`. */
   private readonly touched = new Set<OpenChunk>();
+  private last: { provider: string; endpoint: string; model: string; packing: GroupPacking } | undefined;
 
   private constructor(
     private readonly jobId: string,
@@ -294,6 +295,15 @@ export class IngestPacker {
   }
 
   private groupOf(group: { provider: string; endpoint: string; model: string }): GroupPacking {
+    // Most input files are one group throughout: the last one is compared before a key is built.
+    const last = this.last;
+    if (
+      last &&
+      last.provider === group.provider &&
+      last.endpoint === group.endpoint &&
+      last.model === group.model
+    )
+      return last.packing;
     const key = `${group.provider}\u0000${group.endpoint}\u0000${group.model}`;
     let packing = this.groups.get(key);
     if (!packing) {
@@ -305,6 +315,7 @@ export class IngestPacker {
       };
       this.groups.set(key, packing);
     }
+    this.last = { provider: group.provider, endpoint: group.endpoint, model: group.model, packing };
     return packing;
   }
 }
