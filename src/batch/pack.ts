@@ -246,7 +246,9 @@ export class IngestPacker {
    * Records the chunks given lines since the last call, in the ingest's transaction after its
    * requests were stored; `done` (the input ended) makes every open chunk `planned`. A chunk
    * becomes `planned` with the count of its requests the store holds (a line refused as a
-   * duplicate custom_id is not among them); one that holds none is removed.
+   * duplicate custom_id is not among them); one that holds none is removed. The packer's own
+   * state moves with the records: after a failed commit the ingest stops, and the next run opens
+   * a new packer from what was committed.
    */
   async record(executor: SqlExecutor, done: boolean, now: number): Promise<void> {
     if (done) {

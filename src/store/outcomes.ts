@@ -548,10 +548,10 @@ export async function applyBatchSuccesses(
   leftover: RequestState | null,
 ): Promise<number> {
   let taking: number[];
-  let leftOver: Iterable<number>;
+  let notTaken: Iterable<number>;
   if (await queuedAsHarvested(executor, context.chunkId, successes, unanswered)) {
     taking = successes.lines.map((_, index) => index);
-    leftOver = unanswered.keys();
+    notTaken = unanswered.keys();
   } else {
     // Not what the harvest read (a bug, or a result applied already): request by request.
     const queued = new Map<number, number>();
@@ -568,11 +568,11 @@ export async function applyBatchSuccesses(
         queued.delete(line);
       }
     }
-    leftOver = queued.keys();
+    notTaken = queued.keys();
   }
   // What stays queued is not a success to take: out of the way first, one request at a time (an
   // expired batch's unfinished lines, a retry's mismatch; none in a batch that completed).
-  for (const line of leftOver) {
+  for (const line of notTaken) {
     await (leftover === null
       ? executor.run(
           "UPDATE requests SET state = 'pending', chunk_id = NULL WHERE job_id = ? AND line = ? AND chunk_id = ? AND state = 'queued'",
