@@ -1,10 +1,9 @@
 import type { PriceBook } from '../prices/index.js';
 import type { ProviderAdapterV1, ProviderBatch, RequestResult } from '../providers/provider.js';
+import { applyBatchSuccesses, BatchSuccesses } from '../store/batch-successes.js';
 import { type ChunkRecord, getChunk, updateChunk } from '../store/chunks.js';
 import {
-  applyBatchSuccesses,
   applyOutcomes,
-  BatchSuccesses,
   failChunkRequests,
   type Outcome,
   releaseChunkRequests,

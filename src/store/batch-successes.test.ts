@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { applyBatchSuccesses, BatchSuccesses } from './batch-successes.js';
 import { insertChunk } from './chunks.js';
 import { findOrCreateJob } from './jobs.js';
 import { migrate } from './migrate.js';
-import { applyBatchSuccesses, BatchSuccesses, type Outcome } from './outcomes.js';
+import type { Outcome } from './outcomes.js';
 import { assignToChunk, insertRequests } from './requests.js';
 import type { SqlDriver } from './sql.js';
 import { testDatabases } from './test-databases.js';
