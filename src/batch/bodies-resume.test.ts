@@ -1,17 +1,21 @@
-import { appendFileSync, closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { appendFileSync, closeSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProviderAdapterV1 } from '../providers/provider.js';
 import { getJob } from '../store/jobs.js';
-import { openStore, type Store } from '../store/open-store.js';
+import type { Store } from '../store/open-store.js';
 import { testDatabases } from '../store/test-databases.js';
 import { BodiesReader } from './bodies-file.js';
 import { ingest } from './ingest.js';
-import { bodiesPath, filesOf } from './job-files.js';
+import { bodiesPath } from './job-files.js';
 import { parseProviderCustomId } from './pack.js';
-import { openJob, runJob } from './run-job.js';
-import { chatLine, createEngineHarness, dyingAtTransaction, type EngineHarness } from './test-harness.js';
+import { runJob } from './run-job.js';
+import {
+  chatLine,
+  createEngineHarness,
+  dyingAtTransaction,
+  type EngineHarness,
+  openTestJob,
+} from './test-harness.js';
 
 /**
  * Request bodies live in the job's bodies file (batch/bodies-file.ts): a resumed ingest must write
@@ -29,15 +33,9 @@ afterEach(async () => {
 });
 
 async function engineOn(database: (typeof testDatabases)[number], emulator = {}): Promise<EngineHarness> {
-  if (database.name === 'sqlite') return createEngineHarness({ clock: { instant: true }, ...emulator });
   const created = await database.create();
-  const home = mkdtempSync(join(tmpdir(), 'spendwall-home-'));
-  cleanups.push(async () => {
-    await created.dispose();
-    rmSync(home, { recursive: true, force: true });
-  });
-  const store: Store = await openStore({ databaseUrl: created.url, home });
-  return createEngineHarness({ clock: { instant: true }, ...emulator }, store);
+  cleanups.push(created.dispose);
+  return createEngineHarness({ clock: { instant: true }, ...emulator }, { databaseUrl: created.url });
 }
 
 /** The request bodies of every OpenAI batch file the emulator received, by input line. */
@@ -96,13 +94,7 @@ describe.each(testDatabases)('request bodies in the job file, on $name', (databa
     const lines = Array.from({ length: 2500 }, (_, index) => chatLine(index + 1));
     // Past the first commit (2,000 lines): a duplicate custom_id is still told apart on resume.
     lines[2299] = { ...lines[2299]!, custom_id: 'ticket-5' };
-    const options = {
-      inputPath: harness.writeInput('crash.jsonl', lines),
-      outputPath: join(harness.folder, 'results.jsonl'),
-      workload: 'backfill',
-    };
-    const { job } = await openJob(options, harness.store);
-    const folder = filesOf(job, harness.store.home);
+    const { options, job, folder } = await openTestJob(harness, 'crash.jsonl', lines);
 
     // The second commit dies after its bodies were synced: the file holds more than the record says.
     await expect(ingest(dyingAtTransaction(harness.store.driver, 2), job, Date.now, folder)).rejects.toThrow(
@@ -140,13 +132,7 @@ describe.each(testDatabases)('request bodies in the job file, on $name', (databa
     async ({ isOlder }) => {
       harness = await engineOn(database);
       const lines = Array.from({ length: 40 }, (_, index) => chatLine(index + 1));
-      const options = {
-        inputPath: harness.writeInput('older.jsonl', lines),
-        outputPath: join(harness.folder, 'results.jsonl'),
-        workload: 'backfill',
-      };
-      const { job } = await openJob(options, harness.store);
-      const folder = filesOf(job, harness.store.home);
+      const { options, job, folder } = await openTestJob(harness, 'older.jsonl', lines);
       await ingest(harness.store.driver, job, Date.now, folder);
       const olderLines = lines.map((_, index) => index + 1).filter(isOlder);
       await makeOlder(harness.store, job.id, folder, olderLines);
@@ -168,15 +154,11 @@ describe.each(testDatabases)('request bodies in the job file, on $name', (databa
   it('runs an older job past its deadline on the realtime lane with the right bodies', async () => {
     harness = await engineOn(database);
     const lines = Array.from({ length: 12 }, (_, index) => chatLine(index + 1));
-    const options = {
-      inputPath: harness.writeInput('older-urgent.jsonl', lines),
-      outputPath: join(harness.folder, 'results.jsonl'),
+    // Past before the run starts: every request goes to the realtime lane, none to a batch.
+    const { options, job, folder } = await openTestJob(harness, 'older-urgent.jsonl', lines, {
       workload: 'triage',
-      // Past before the run starts: every request goes to the realtime lane, none to a batch.
       deadlineMs: 1,
-    };
-    const { job } = await openJob(options, harness.store);
-    const folder = filesOf(job, harness.store.home);
+    });
     await ingest(harness.store.driver, job, Date.now, folder);
     await makeOlder(harness.store, job.id, folder, [1, 2, 3, 7, 11]);
 

@@ -154,7 +154,8 @@ export async function harvestChunk(
       executor,
       { ...ledgerContext(chunk, mode, now), chunkId: chunk.id, providerBatchId: batch.id },
       successes,
-      new Map([...waiting].map(([line, request]) => [line, request.attempts])),
+      // What is still waiting got no result from the batch.
+      waiting,
       mode.retry ? null : 'cancelled',
     );
     await updateChunk(

@@ -1,17 +1,16 @@
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDatabases } from '../store/test-databases.js';
 import { ingest } from './ingest.js';
-import { filesOf } from './job-files.js';
 import { defaultEngineSettings } from './job-options.js';
 import { IngestPacker, parseProviderCustomId } from './pack.js';
-import { openJob, runJob } from './run-job.js';
+import { runJob } from './run-job.js';
 import {
   chatLine,
   createEngineHarness,
   dyingAtTransaction,
   type EngineHarness,
   embeddingLine,
+  openTestJob,
 } from './test-harness.js';
 
 /**
@@ -41,13 +40,7 @@ describe.each(testDatabases)('packing at ingest, on $name', (database) => {
     // Duplicate custom_ids: one before the crash, one after it in the chat chunk left filling.
     lines[1498] = { ...lines[1498]!, custom_id: lines[1400]!['custom_id'] };
     lines[2298] = { ...lines[2298]!, custom_id: lines[2200]!['custom_id'] };
-    const options = {
-      inputPath: harness.writeInput('packing.jsonl', lines),
-      outputPath: join(harness.folder, 'results.jsonl'),
-      workload: 'backfill',
-    };
-    const { job } = await openJob(options, harness.store);
-    const folder = filesOf(job, harness.store.home);
+    const { options, job, folder } = await openTestJob(harness, 'packing.jsonl', lines);
     const { driver } = harness.store;
 
     // The second commit (lines 2,001–2,500) dies: the first 2,000 lines are in, one chunk per
@@ -109,14 +102,9 @@ describe.each(testDatabases)('packing at ingest, on $name', (database) => {
       enqueuedTokenLimits: { 'gpt-4o-mini': 1_000_000 },
     };
     const lines = [...Array.from({ length: 20 }, (_, index) => chatLine(index + 1)), embeddingLine(21)];
-    const options = {
-      inputPath: harness.writeInput('limited.jsonl', lines),
-      outputPath: join(harness.folder, 'results.jsonl'),
-      workload: 'backfill',
-    };
-    const { job } = await openJob(options, harness.store);
+    const { options, job, folder } = await openTestJob(harness, 'limited.jsonl', lines);
     const packer = await IngestPacker.open(harness.store.driver, job.id, harness.providers, settings);
-    await ingest(harness.store.driver, job, Date.now, filesOf(job, harness.store.home), packer);
+    await ingest(harness.store.driver, job, Date.now, folder, packer);
     const rows = await harness.store.driver.all<{ model: string; state: string }>(
       'SELECT DISTINCT model, state FROM requests ORDER BY model',
     );

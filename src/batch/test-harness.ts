@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
 import { createProvider } from '../providers/index.js';
 import type { ProviderAdapterV1, ProviderName } from '../providers/provider.js';
+import type { JobRecord } from '../store/jobs.js';
 import { openStore, type Store } from '../store/open-store.js';
 import type { SqlDriver } from '../store/sql.js';
-import type { EngineSettings } from './job-options.js';
+import { filesOf } from './job-files.js';
+import type { EngineSettings, RunJobOptions } from './job-options.js';
+import { openJob } from './run-job.js';
 
 /**
  * An engine under test: an in-process emulator as both providers, a fresh store, a temp folder,
@@ -127,4 +130,25 @@ export function dyingAtTransaction(driver: SqlDriver, which: number): SqlDriver 
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+/**
+ * Writes `lines` as the input file `name` and opens its job (workload `backfill` unless the
+ * options say otherwise), as `spendwall run` would before driving it: the run options, the job
+ * and the folder of its files.
+ */
+export async function openTestJob(
+  harness: EngineHarness,
+  name: string,
+  lines: Array<Record<string, unknown> | string>,
+  extra: Partial<RunJobOptions> = {},
+): Promise<{ options: RunJobOptions; job: JobRecord; folder: string }> {
+  const options: RunJobOptions = {
+    inputPath: harness.writeInput(name, lines),
+    outputPath: join(harness.folder, 'results.jsonl'),
+    workload: 'backfill',
+    ...extra,
+  };
+  const { job } = await openJob(options, harness.store);
+  return { options, job, folder: filesOf(job, harness.store.home) };
 }

@@ -125,8 +125,8 @@ describe.each(testDatabases)('applyBatchSuccesses on $name', (database) => {
         context,
         successes,
         new Map([
-          [9, 0],
-          [10, 0],
+          [9, { attempts: 0 }],
+          [10, { attempts: 0 }],
         ]),
         null,
       ),

@@ -45,7 +45,7 @@ async function queuedAsHarvested(
   executor: SqlExecutor,
   chunkId: string,
   successes: BatchSuccesses,
-  unanswered: ReadonlyMap<number, number>,
+  unanswered: ReadonlyMap<number, { attempts: number }>,
 ): Promise<boolean> {
   let lines = 0;
   let attempts = 0;
@@ -53,9 +53,9 @@ async function queuedAsHarvested(
     lines += successes.lines[index]!;
     attempts += successes.attempts[index]! - 1;
   }
-  for (const [line, tries] of unanswered) {
+  for (const [line, request] of unanswered) {
     lines += line;
-    attempts += tries;
+    attempts += request.attempts;
   }
   const row = await executor.get<{ count: number; lines: number | null; attempts: number | null }>(
     "SELECT COUNT(*) AS count, SUM(line) AS lines, SUM(attempts) AS attempts FROM requests WHERE chunk_id = ? AND state = 'queued'",
@@ -86,7 +86,7 @@ export async function applyBatchSuccesses(
   executor: SqlExecutor,
   context: LedgerContext & { chunkId: string; providerBatchId: string },
   successes: BatchSuccesses,
-  unanswered: ReadonlyMap<number, number>,
+  unanswered: ReadonlyMap<number, { attempts: number }>,
   leftover: RequestState | null,
 ): Promise<number> {
   let taking: number[];

@@ -287,20 +287,6 @@ export async function queuedInChunk(
   return queued;
 }
 
-/** The first and last input line of a chunk's requests (an index probe), or undefined when it has none. */
-export async function chunkLineRange(
-  executor: SqlExecutor,
-  chunkId: string,
-): Promise<{ first: number; last: number } | undefined> {
-  const row = await executor.get<{ first: number | null; last: number | null }>(
-    'SELECT MIN(line) AS first, MAX(line) AS last FROM requests WHERE chunk_id = ?',
-    [chunkId],
-  );
-  return row?.first == null || row.last == null
-    ? undefined
-    : { first: Number(row.first), last: Number(row.last) };
-}
-
 /**
  * A chunk's requests in line order, a page at a time: what its provider batch is built from. Their
  * bodies are read from the job's bodies file by the caller (in line order, so at increasing
