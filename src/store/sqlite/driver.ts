@@ -28,6 +28,11 @@ export class SqliteDriver implements SqlDriver {
     // checkpoint syncs the file), and keep 8 MB of pages cached (more bought no speed, only memory).
     this.database.pragma('wal_autocheckpoint = 65536');
     this.database.pragma('cache_size = -8192');
+    // Statement journals in memory: a multi-row statement inside a transaction (a harvest's ledger
+    // inserts, its set-based update) keeps the pages it changes so it can be undone alone. In temp
+    // files, that was ~330,000 page writes for a 200,000-request job; in memory, a few MB at most
+    // for the one statement running.
+    this.database.pragma('temp_store = MEMORY');
     this.database.pragma('foreign_keys = ON');
   }
 
