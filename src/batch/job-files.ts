@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path';
 /**
  * The files a job keeps beside its records, under `<home>/jobs/<job id>/` (see
  * docs/decisions/2026-11-27-lean-batch-storage.md): `bodies`, the accepted requests' bodies
- * appended at ingest, and `<chunk id>.results.jsonl`, the results lines of a provider batch's
- * succeeded requests. A file is written and synced before the commit that refers to it, so a
+ * appended at ingest, and `<chunk id>.results.<first>-<last>.jsonl`, the results lines of a provider
+ * batch's succeeded requests, in buckets by input line (results-file.ts). A file is written and synced before the commit that refers to it, so a
  * committed record never points at bytes that are not on disk; bytes no commit refers to are
  * overwritten or ignored.
  */
@@ -23,7 +23,10 @@ export function bodiesPath(folder: string): string {
   return join(folder, 'bodies');
 }
 
-/** A chunk's succeeded results, as results.jsonl lines in input-line order. */
+/**
+ * A chunk's succeeded results: the name its bucket files are named from (`<chunk>.results.<first
+ * line>-<last line>.jsonl`), and the one file an older version wrote them to, in input order.
+ */
 export function chunkResultsPath(folder: string, chunkId: string): string {
   return join(folder, `${chunkId}.results.jsonl`);
 }

@@ -5,6 +5,7 @@ import {
   readdirSync,
   readFileSync,
   readSync,
+  renameSync,
   rmSync,
   writeSync,
 } from 'node:fs';
@@ -13,32 +14,36 @@ import { SpendwallError } from '../core/errors.js';
 import { ensureFolderOf, syncFolder } from './job-files.js';
 
 /**
- * Writes a chunk's results file: its succeeded requests' results.jsonl lines in input-line order,
- * so that results.jsonl is later a copy of these bytes. Providers return lines in any order (the
- * emulator shuffles them, as OpenAI may), so lines are first spread over bucket files by input
- * line, each bucket a contiguous range of lines, then each bucket is read back, put in order and
- * appended: memory holds one bucket at a time, never the batch.
+ * Writes a chunk's results: its succeeded requests' results.jsonl lines, so that results.jsonl
+ * is later a copy of these bytes. Providers return lines in any order (the emulator shuffles
+ * them, as OpenAI may), so the lines are spread over bucket files by input line, each bucket a
+ * range of lines: `<chunk>.results.<first>-<last>.jsonl`, entries `<line> <text>` in the order
+ * they came. The reader puts one bucket at a time in order: memory holds one bucket, never the
+ * batch, and no byte is written twice.
  *
- * `finish` syncs the file (and its folder) before returning: the commit that marks requests as
- * answered by it comes after, so it never refers to bytes that are not on disk. A crash before
- * that commit leaves a file no record refers to; the next harvest of the chunk writes it again.
+ * `finish` syncs the buckets (and their folder) before returning: the commit that marks requests
+ * as answered by them comes after, so it never refers to bytes that are not on disk. A crash
+ * before that commit leaves files no record refers to; the next harvest of the chunk removes
+ * them and writes its own.
  */
 export class ResultsFileWriter {
   private readonly buckets: Array<Bucket | undefined> = [];
   private readonly bucketCount: number;
   private readonly span: number;
+  private readonly base: string;
   private lines = 0;
 
+  /** `path`: the chunk's results, `<folder>/<chunk>.results.jsonl` (its buckets are named from it). */
   constructor(
-    private readonly path: string,
+    path: string,
     private readonly range: { first: number; last: number },
     perBucket = 2000,
   ) {
     ensureFolderOf(path);
-    // Bucket files a crashed harvest of this chunk left behind (its buckets may have been others).
-    const prefix = `${basename(path)}.part-`;
-    for (const name of readdirSync(dirname(path)))
-      if (name.startsWith(prefix)) rmSync(join(dirname(path), name), { force: true });
+    this.base = baseOf(path);
+    // What a crashed harvest of this chunk left behind: buckets (written or not), or an older
+    // version's single file.
+    removeChunkFiles(this.base);
     this.span = Math.max(1, range.last - range.first + 1);
     this.bucketCount = Math.max(1, Math.min(maxBuckets, Math.ceil(this.span / perBucket)));
   }
@@ -51,15 +56,19 @@ export class ResultsFileWriter {
     );
     let bucket = this.buckets[index];
     if (!bucket) {
-      const path = `${this.path}.part-${index}`;
+      const path = `${this.base}.part-${index}`;
       bucket = {
         path,
         descriptor: openSync(path, 'w'),
         buffer: Buffer.allocUnsafe(bucketBufferBytes),
         used: 0,
+        low: line,
+        high: line,
       };
       this.buckets[index] = bucket;
     }
+    if (line < bucket.low) bucket.low = line;
+    if (line > bucket.high) bucket.high = line;
     // Copied into the bucket's buffer at once: the line's string dies young, instead of waiting
     // in a string of the bucket across the download's awaits and ageing into the old generation.
     const entry = `${line} ${text}`;
@@ -74,34 +83,32 @@ export class ResultsFileWriter {
     return this.lines;
   }
 
-  /** Puts the lines in order into the results file and syncs it. */
+  /** Syncs every bucket and gives it its final name, with the range of lines it holds. */
   finish(): void {
-    const output = openSync(this.path, 'w');
     try {
       for (const bucket of this.buckets) {
         if (!bucket) continue;
         flushBucket(bucket);
+        fsyncSync(bucket.descriptor);
         closeSync(bucket.descriptor);
         bucket.descriptor = -1;
-        writeOrdered(output, readFileSync(bucket.path));
-        rmSync(bucket.path, { force: true });
+        renameSync(bucket.path, `${this.base}.${bucket.low}-${bucket.high}.jsonl`);
       }
-      fsyncSync(output);
-    } finally {
-      closeSync(output);
+    } catch (error) {
       this.dispose();
+      throw error;
     }
-    syncFolder(dirname(this.path));
+    syncFolder(dirname(this.base));
   }
 
-  /** Removes the bucket files (after `finish`, or instead of it when the harvest fails). */
+  /** Removes the bucket files of a harvest given up (instead of `finish`). */
   dispose(): void {
     for (const bucket of this.buckets) {
       if (!bucket) continue;
       if (bucket.descriptor >= 0) closeSync(bucket.descriptor);
       bucket.descriptor = -1;
-      rmSync(bucket.path, { force: true });
     }
+    removeChunkFiles(this.base);
   }
 }
 
@@ -111,6 +118,9 @@ interface Bucket {
   /** Entries gathered and written 64 KiB at a time: a write per line costs more than the line. */
   buffer: Buffer;
   used: number;
+  /** The lowest and highest input line added. */
+  low: number;
+  high: number;
 }
 
 const bucketBufferBytes = 64 * 1024;
@@ -124,99 +134,186 @@ function flushBucket(bucket: Bucket): void {
 /** Most bucket files open at once; a batch spread wider shares buckets. */
 const maxBuckets = 64;
 
-/**
- * Writes a bucket's `<line> <text>` entries in line order, without the numbers, as bytes (never
- * decoded). The lines of one bucket are a contiguous range, so each entry's place is its line's
- * offset in that range: no sort. A line given twice (never by the harvest, which takes a line's
- * first result) keeps its first entry.
- */
-function writeOrdered(output: number, content: Buffer): void {
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const lines: number[] = [];
-  let low = Number.POSITIVE_INFINITY;
-  let high = Number.NEGATIVE_INFINITY;
-  let position = 0;
-  while (position < content.length) {
-    let line = 0;
-    while (content[position] !== 0x20) line = line * 10 + (content[position++]! - 0x30);
-    const start = position + 1;
-    const newline = content.indexOf(0x0a, start);
-    const end = newline === -1 ? content.length : newline + 1;
-    lines.push(line);
-    starts.push(start);
-    ends.push(end);
-    if (line < low) low = line;
-    if (line > high) high = line;
-    position = end;
+/** `<folder>/<chunk>.results.jsonl` → `<folder>/<chunk>.results`: what the chunk's file names start with. */
+function baseOf(path: string): string {
+  return path.endsWith('.jsonl') ? path.slice(0, -'.jsonl'.length) : path;
+}
+
+/** Removes every results file of the chunk whose names start with `base` and a dot. */
+function removeChunkFiles(base: string): void {
+  const prefix = `${basename(base)}.`;
+  const folder = dirname(base);
+  for (const name of readdirSync(folder))
+    if (name.startsWith(prefix)) rmSync(join(folder, name), { force: true });
+}
+
+/** The chunk's bucket files, by the range of lines each holds, in line order. */
+function bucketsOf(base: string): BucketFile[] {
+  const prefix = `${basename(base)}.`;
+  const folder = dirname(base);
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [];
   }
-  if (lines.length === 0) return;
-  const slots = new Int32Array(high - low + 1).fill(-1);
-  for (let index = 0; index < lines.length; index++) {
-    const slot = lines[index]! - low;
-    if (slots[slot] === -1) slots[slot] = index;
+  const found: BucketFile[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const match = /^(\d+)-(\d+)\.jsonl$/.exec(name.slice(prefix.length));
+    if (match) found.push({ path: join(folder, name), low: Number(match[1]), high: Number(match[2]) });
   }
-  // Copied in order into one buffer (the entries' bytes less their numbers) and written whole.
-  const ordered = Buffer.allocUnsafe(content.length);
-  let size = 0;
-  for (const index of slots) {
-    if (index === -1) continue;
-    size += content.copy(ordered, size, starts[index]!, ends[index]!);
-  }
-  let done = 0;
-  while (done < size) done += writeSync(output, ordered, done, size - done);
+  return found.sort((a, b) => a.low - b.low);
+}
+
+interface BucketFile {
+  path: string;
+  low: number;
+  high: number;
 }
 
 /**
- * Reads results lines back from chunks' results files by (chunk, input line). Reads go forward
- * through each file in blocks, which is how results.jsonl is written (input order, and a chunk's
- * lines are in input order in its file); a line before the last one read starts that file over.
- * At most `maxOpen` files are open at once.
+ * Reads results lines back from chunks' results by (chunk, input line), as results.jsonl is
+ * written: in input order. A chunk's bucket files are read one at a time, whole, and put in order
+ * in memory (a bucket is a range of ~2,000 lines). A chunk harvested by an older version has one
+ * file in input order instead, read forward in blocks. At most `maxOpen` chunks are open at once.
  */
 export class ResultsFileReader {
-  private readonly open = new Map<string, ForwardReader>();
+  private readonly open = new Map<string, ChunkSource>();
 
+  /** `pathOf`: a chunk's results, `<folder>/<chunk>.results.jsonl`, as the writer was given it. */
   constructor(
     private readonly pathOf: (chunkId: string) => string,
-    private readonly maxOpen = 32,
+    private readonly maxOpen = 8,
   ) {}
 
-  /** The results line of `line` in the chunk's file, with its line break. */
+  /** The results line of `line` in the chunk's results, with its line break. */
   line(chunkId: string, line: number): Buffer {
     return Buffer.from(this.view(chunkId, line));
   }
 
   /**
-   * The same line as a view into the reader's block, without a copy: valid only until the next
+   * The same line as a view into the reader's memory, without a copy: valid only until the next
    * call (copy it out before then).
    */
   view(chunkId: string, line: number): Buffer {
-    let reader = this.open.get(chunkId);
-    if (reader) {
+    let source = this.open.get(chunkId);
+    if (source) {
       // Most recently used last: the first entry is the one to close when too many are open.
       this.open.delete(chunkId);
     } else {
       if (this.open.size >= this.maxOpen) {
-        const [oldest, evicted] = this.open.entries().next().value as [string, ForwardReader];
+        const [oldest, evicted] = this.open.entries().next().value as [string, ChunkSource];
         evicted.close();
         this.open.delete(oldest);
       }
-      reader = new ForwardReader(this.pathOf(chunkId));
+      source = openChunk(this.pathOf(chunkId));
     }
-    this.open.set(chunkId, reader);
-    return reader.find(line);
+    this.open.set(chunkId, source);
+    return source.find(line);
   }
 
   close(): void {
-    for (const reader of this.open.values()) reader.close();
+    for (const source of this.open.values()) source.close();
     this.open.clear();
   }
 }
 
+interface ChunkSource {
+  find(line: number): Buffer;
+  close(): void;
+}
+
+function openChunk(path: string): ChunkSource {
+  const base = baseOf(path);
+  const buckets = bucketsOf(base);
+  if (buckets.length > 0) return new BucketReader(buckets);
+  try {
+    return new ForwardReader(path);
+  } catch (error) {
+    throw new SpendwallError(
+      `cannot read a chunk's results: no file ${basename(base)}.<first line>-<last line>.jsonl, nor ${basename(path)} (${(error as Error).message})`,
+      { code: 'results_file_missing', place: path, cause: error },
+    );
+  }
+}
+
+/** A chunk's bucket files; the one holding the line asked for is in memory, in line order. */
+class BucketReader implements ChunkSource {
+  private loaded: OrderedBucket | undefined;
+
+  constructor(private readonly files: BucketFile[]) {}
+
+  find(line: number): Buffer {
+    let bucket = this.loaded;
+    if (!bucket || line < bucket.low || line > bucket.high) {
+      const file = this.files.find((candidate) => candidate.low <= line && line <= candidate.high);
+      if (!file) throw lineMissing(`${this.files[0]!.path} and the chunk's other buckets`, line);
+      this.loaded = undefined;
+      bucket = orderBucket(file);
+      this.loaded = bucket;
+    }
+    const index = bucket.slots[line - bucket.low]!;
+    if (index === -1) throw lineMissing(bucket.path, line);
+    return bucket.content.subarray(bucket.starts[index], bucket.ends[index]);
+  }
+
+  close(): void {
+    this.loaded = undefined;
+  }
+}
+
+interface OrderedBucket {
+  path: string;
+  low: number;
+  high: number;
+  content: Buffer;
+  /** Per line from `low`, the index of its entry in `starts`/`ends`, or -1. */
+  slots: Int32Array;
+  starts: number[];
+  ends: number[];
+}
+
+/**
+ * Reads a bucket's `<line> <text>` entries as bytes (never decoded) and indexes them by line:
+ * its lines are a range, so each entry's place is its line's offset in it, with no sort. A line
+ * given twice (never by the harvest, which takes a line's first result) keeps its first entry.
+ */
+function orderBucket(file: BucketFile): OrderedBucket {
+  const content = readFileSync(file.path);
+  const slots = new Int32Array(file.high - file.low + 1).fill(-1);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let position = 0;
+  while (position < content.length) {
+    let line = 0;
+    while (position < content.length && content[position] !== 0x20)
+      line = line * 10 + (content[position++]! - 0x30);
+    const start = position + 1;
+    const newline = content.indexOf(0x0a, start);
+    const end = newline === -1 ? content.length : newline + 1;
+    const slot = line - file.low;
+    if (slot >= 0 && slot < slots.length && slots[slot] === -1) {
+      slots[slot] = starts.length;
+      starts.push(start);
+      ends.push(end);
+    }
+    position = end;
+  }
+  return { ...file, content, slots, starts, ends };
+}
+
+function lineMissing(place: string, line: number): SpendwallError {
+  return new SpendwallError(`the chunk's results have no line for input line ${line}`, {
+    code: 'results_file_incomplete',
+    place,
+  });
+}
+
 const blockBytes = 256 * 1024;
 
-/** One results file read forward in blocks; each line's input line number is read from its text. */
-class ForwardReader {
+/** A chunk's results in one file in input order (an older version's): read forward in blocks. */
+class ForwardReader implements ChunkSource {
   private descriptor: number;
   private buffer = Buffer.allocUnsafe(blockBytes);
   /** Bytes of `buffer` holding file data, from `start`. */
@@ -227,15 +324,7 @@ class ForwardReader {
   private lastLine = -1;
 
   constructor(private readonly path: string) {
-    try {
-      this.descriptor = openSync(path, 'r');
-    } catch (error) {
-      throw new SpendwallError(`cannot read a chunk's results file: ${(error as Error).message}`, {
-        code: 'results_file_missing',
-        place: path,
-        cause: error,
-      });
-    }
+    this.descriptor = openSync(path, 'r');
   }
 
   find(line: number): Buffer {
@@ -248,10 +337,7 @@ class ForwardReader {
       if (found === line) return next;
       if (found > line) break;
     }
-    throw new SpendwallError(`the chunk's results file has no line for input line ${line}`, {
-      code: 'results_file_incomplete',
-      place: this.path,
-    });
+    throw lineMissing(this.path, line);
   }
 
   close(): void {

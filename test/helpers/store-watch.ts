@@ -7,8 +7,8 @@ export interface StoreSnapshot {
   job: { ingestLine: number; ingestDone: boolean; state: string } | null;
   chunks: Partial<Record<ChunkState, number>>;
   /**
-   * Chunks still `submitted` whose results file is being written or is written (its bucket files
-   * or the file itself are in the job's folder): a harvest under way, before its commit.
+   * Chunks still `submitted` whose results are being written or are written (bucket files, named
+   * `<chunk>.results.…`, are in the job's folder): a harvest under way, before its commit.
    */
   partlyHarvested: number;
 }
@@ -43,7 +43,7 @@ export async function snapshotStore(
       // Not created yet.
     }
     for (const chunk of submitted) {
-      if (names.some((name) => name.startsWith(`${chunk.id}.results.jsonl`))) partlyHarvested++;
+      if (names.some((name) => name.startsWith(`${chunk.id}.results.`))) partlyHarvested++;
     }
   }
   return {
