@@ -86,7 +86,7 @@ export async function harvestChunk(
   const waiting = await queuedInChunk(driver, chunk.id);
   const range = waiting.size > 0 ? lineRange(waiting.keys()) : { first: 0, last: 0 };
   const file = new ResultsFileWriter(chunkResultsPath(folder, chunk.id), range, resultsPerBucket);
-  const successes = new BatchSuccesses();
+  const successes = new BatchSuccesses(waiting.size);
   // Everything else (failures, and results filed under another chunk) is applied one by one.
   const others: Array<{ owner: ChunkRecord; outcome: Outcome }> = [];
   const chunks = new Map<string, ChunkRecord | undefined>([[chunk.id, chunk]]);

@@ -3,10 +3,10 @@ import {
   fsyncSync,
   openSync,
   readdirSync,
-  readFileSync,
   readSync,
   renameSync,
   rmSync,
+  statSync,
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -241,6 +241,8 @@ function openChunk(path: string): ChunkSource {
 /** A chunk's bucket files; the one holding the line asked for is in memory, in line order. */
 class BucketReader implements ChunkSource {
   private loaded: OrderedBucket | undefined;
+  /** Reused for every bucket of the chunk: a new buffer per bucket would be ~2 MB of garbage each. */
+  private space = Buffer.allocUnsafeSlow(0);
 
   constructor(private readonly files: BucketFile[]) {}
 
@@ -250,7 +252,10 @@ class BucketReader implements ChunkSource {
       const file = this.files.find((candidate) => candidate.low <= line && line <= candidate.high);
       if (!file) throw lineMissing(`${this.files[0]!.path} and the chunk's other buckets`, line);
       this.loaded = undefined;
-      bucket = orderBucket(file);
+      const size = statSync(file.path).size;
+      if (size > this.space.length)
+        this.space = Buffer.allocUnsafeSlow(Math.max(size, this.space.length * 2));
+      bucket = orderBucket(file, readWhole(file.path, this.space.subarray(0, size)));
       this.loaded = bucket;
     }
     const index = bucket.slots[line - bucket.low]!;
@@ -260,6 +265,22 @@ class BucketReader implements ChunkSource {
 
   close(): void {
     this.loaded = undefined;
+  }
+}
+
+/** Reads the file into `target`, which is its size; gives the part read (all of it, unless it shrank). */
+function readWhole(path: string, target: Buffer): Buffer {
+  const descriptor = openSync(path, 'r');
+  try {
+    let done = 0;
+    while (done < target.length) {
+      const read = readSync(descriptor, target, done, target.length - done, done);
+      if (read === 0) break;
+      done += read;
+    }
+    return target.subarray(0, done);
+  } finally {
+    closeSync(descriptor);
   }
 }
 
@@ -279,8 +300,7 @@ interface OrderedBucket {
  * its lines are a range, so each entry's place is its line's offset in it, with no sort. A line
  * given twice (never by the harvest, which takes a line's first result) keeps its first entry.
  */
-function orderBucket(file: BucketFile): OrderedBucket {
-  const content = readFileSync(file.path);
+function orderBucket(file: BucketFile, content: Buffer): OrderedBucket {
   const slots = new Int32Array(file.high - file.low + 1).fill(-1);
   const starts: number[] = [];
   const ends: number[] = [];

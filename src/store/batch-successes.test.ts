@@ -193,3 +193,19 @@ describe.each(testDatabases)('applyBatchSuccesses on $name', (database) => {
     expect(Number(ledger?.count)).toBe(10);
   });
 });
+
+describe('BatchSuccesses', () => {
+  it('keeps every success it is given past its capacity, with unknown figures as NaN', () => {
+    const successes = new BatchSuccesses(2);
+    for (let line = 1; line <= 5; line++) successes.add(success(line), line);
+    successes.add({ ...success(6), statusCode: null, usage: null, cost: null }, 1);
+    expect(successes.count).toBe(6);
+    expect([...successes.lines.subarray(0, 6)]).toEqual([1, 2, 3, 4, 5, 6]);
+    expect([...successes.attempts.subarray(0, 6)]).toEqual([1, 2, 3, 4, 5, 1]);
+    expect(successes.statusCodes[4]).toBe(200);
+    expect(successes.statusCodes[5]).toBe(-1);
+    expect(successes.figures[4 * 8]).toBe(success(5).usage!.inputTokens);
+    expect(Number.isNaN(successes.figures[5 * 8]!)).toBe(true);
+    expect(Number.isNaN(successes.figures[5 * 8 + 4]!)).toBe(true);
+  });
+});

@@ -1,38 +1,67 @@
-import { attemptsInsert, insertRows, type LedgerContext, ledgerInsert, type Outcome } from './outcomes.js';
+import { attemptsInsert, type LedgerContext, ledgerInsert, type Outcome, RowInserter } from './outcomes.js';
 import type { RequestState } from './requests.js';
-import type { SqlExecutor, SqlValue } from './sql.js';
+import type { SqlExecutor } from './sql.js';
 
 /**
  * A provider batch's succeeded requests, as the harvest gathers them: per request its input line,
- * the try it was, and its usage and costs (8 numbers: input, cached input, cache-write input and
- * output tokens, then the cost paid and at realtime, batch and flex prices; NaN where unknown).
- * Flat number arrays: a batch of 50,000 successes is a few MB, not 50,000 objects.
+ * the try it was, its status code, and its usage and costs (8 numbers: input, cached input,
+ * cache-write input and output tokens, then the cost paid and at realtime, batch and flex prices;
+ * NaN where unknown). Typed arrays sized to the batch at the start: a batch of 50,000 successes is
+ * a few MB outside the JavaScript heap, not 50,000 objects or arrays grown (and copied) in it.
  */
 export class BatchSuccesses {
-  readonly lines: number[] = [];
-  readonly attempts: number[] = [];
-  readonly statusCodes: Array<number | null> = [];
-  readonly figures: number[] = [];
+  lines: Float64Array;
+  attempts: Int32Array;
+  /** -1 where the result had none. */
+  statusCodes: Int32Array;
+  figures: Float64Array;
+  private size = 0;
+
+  /** `capacity`: how many successes there can be (the requests waiting in the batch); more still fit. */
+  constructor(capacity = 64) {
+    this.lines = new Float64Array(capacity);
+    this.attempts = new Int32Array(capacity);
+    this.statusCodes = new Int32Array(capacity);
+    this.figures = new Float64Array(capacity * 8);
+  }
 
   add(outcome: Outcome, attempt: number): void {
+    if (this.size === this.lines.length) this.grow();
     const usage = outcome.usage;
-    this.lines.push(outcome.line);
-    this.attempts.push(attempt);
-    this.statusCodes.push(outcome.statusCode);
-    this.figures.push(
-      usage?.inputTokens ?? Number.NaN,
-      usage?.cachedInputTokens ?? Number.NaN,
-      usage?.cacheCreationInputTokens ?? Number.NaN,
-      usage?.outputTokens ?? Number.NaN,
-      outcome.cost ?? Number.NaN,
-      outcome.realtimeCost ?? Number.NaN,
-      outcome.batchCost ?? Number.NaN,
-      outcome.flexCost ?? Number.NaN,
-    );
+    const index = this.size++;
+    this.lines[index] = outcome.line;
+    this.attempts[index] = attempt;
+    this.statusCodes[index] = outcome.statusCode ?? -1;
+    const figures = this.figures;
+    const at = index * 8;
+    figures[at] = usage?.inputTokens ?? Number.NaN;
+    figures[at + 1] = usage?.cachedInputTokens ?? Number.NaN;
+    figures[at + 2] = usage?.cacheCreationInputTokens ?? Number.NaN;
+    figures[at + 3] = usage?.outputTokens ?? Number.NaN;
+    figures[at + 4] = outcome.cost ?? Number.NaN;
+    figures[at + 5] = outcome.realtimeCost ?? Number.NaN;
+    figures[at + 6] = outcome.batchCost ?? Number.NaN;
+    figures[at + 7] = outcome.flexCost ?? Number.NaN;
   }
 
   get count(): number {
-    return this.lines.length;
+    return this.size;
+  }
+
+  private grow(): void {
+    const capacity = Math.max(64, this.lines.length * 2);
+    const lines = new Float64Array(capacity);
+    lines.set(this.lines);
+    this.lines = lines;
+    const attempts = new Int32Array(capacity);
+    attempts.set(this.attempts);
+    this.attempts = attempts;
+    const statusCodes = new Int32Array(capacity);
+    statusCodes.set(this.statusCodes);
+    this.statusCodes = statusCodes;
+    const figures = new Float64Array(capacity * 8);
+    figures.set(this.figures);
+    this.figures = figures;
   }
 }
 
@@ -92,7 +121,7 @@ export async function applyBatchSuccesses(
   let taking: number[];
   let notTaken: Iterable<number>;
   if (await queuedAsHarvested(executor, context.chunkId, successes, unanswered)) {
-    taking = successes.lines.map((_, index) => index);
+    taking = Array.from({ length: successes.count }, (_, index) => index);
     notTaken = unanswered.keys();
   } else {
     // Not what the harvest read (a bug, or a result applied already): request by request.
@@ -139,15 +168,15 @@ export async function applyBatchSuccesses(
       `chunk ${context.chunkId}: ${changed} queued requests changed where ${taking.length} succeeded`,
     );
   }
-  const ledgerRows: SqlValue[] = [];
-  const attemptRows: SqlValue[] = [];
+  const ledgerRows = new RowInserter(executor, ledgerInsert, 19);
+  const attemptRows = new RowInserter(executor, attemptsInsert, 10);
   const figures = successes.figures;
   const known = (value: number) => (Number.isNaN(value) ? null : value);
   for (const index of taking) {
     const at = index * 8;
     // As applyOutcomes does: the history of tries is kept for requests that needed more than one.
     if (successes.attempts[index]! > 1) {
-      attemptRows.push(
+      await attemptRows.add([
         context.jobId,
         successes.lines[index]!,
         successes.attempts[index]!,
@@ -155,15 +184,15 @@ export async function applyBatchSuccesses(
         context.providerBatchId,
         'batch',
         'succeeded',
-        successes.statusCodes[index]!,
+        successes.statusCodes[index] === -1 ? null : successes.statusCodes[index]!,
         null,
         context.now,
-      );
+      ]);
     }
     // No usage, no ledger row (as for any success without usage).
     if (Number.isNaN(figures[at]!)) continue;
     const line = successes.lines[index]!;
-    ledgerRows.push(
+    await ledgerRows.add([
       `${context.jobId}:${line}:${successes.attempts[index]!}`,
       context.jobId,
       line,
@@ -183,9 +212,9 @@ export async function applyBatchSuccesses(
       known(figures[at + 7]!),
       0,
       context.now,
-    );
+    ]);
   }
-  await insertRows(executor, attemptsInsert, 10, attemptRows);
-  await insertRows(executor, ledgerInsert, 19, ledgerRows);
+  await attemptRows.finish();
+  await ledgerRows.finish();
   return taking.length;
 }

@@ -366,6 +366,37 @@ export async function insertRows(
   }
 }
 
+/**
+ * Gathers rows for `insertRows` and inserts them a full statement at a time, so that memory holds
+ * one statement's values rather than every row (a batch's 50,000 ledger rows are ~10 MB as one
+ * list, built just when the heap is at its fullest).
+ */
+export class RowInserter {
+  private values: SqlValue[] = [];
+  private readonly full: number;
+
+  constructor(
+    private readonly executor: SqlExecutor,
+    private readonly insert: string,
+    private readonly columns: number,
+  ) {
+    this.full = 2 ** Math.floor(Math.log2(5000 / columns)) * columns;
+  }
+
+  async add(row: readonly SqlValue[]): Promise<void> {
+    for (const value of row) this.values.push(value);
+    if (this.values.length >= this.full) await this.finish();
+  }
+
+  /** Inserts the rows still gathered. */
+  async finish(): Promise<void> {
+    if (this.values.length === 0) return;
+    const values = this.values;
+    this.values = [];
+    await insertRows(this.executor, this.insert, this.columns, values);
+  }
+}
+
 const insertStatements = new Map<string, string>();
 
 function insertStatement(insert: string, rows: number, columns: number): string {
