@@ -151,6 +151,42 @@ describe('costOf: exact nano-USD arithmetic', () => {
 describe('costOf: unknown is null, never zero', () => {
   const usage = { inputTokens: 100, outputTokens: 10 };
 
+  it('matches BigInt arithmetic exactly, on either side of 2^53 pico-USD and at every rounding', () => {
+    // The reference: the sum in BigInts, rounded half up once.
+    const reference = (parts: Array<[number, number]>) => {
+      const pico = parts.reduce(
+        (sum, [tokens, rate]) => sum + BigInt(tokens) * BigInt(Math.round(rate * 1e6)),
+        0n,
+      );
+      const nano = (pico + 500n) / 1000n;
+      return nano > BigInt(Number.MAX_SAFE_INTEGER) ? null : Number(nano);
+    };
+    const price = {
+      provider: 'openai',
+      model: 'test-model',
+      realtime: { input: 0.0025, cachedInput: 0.001, output: 75 },
+    } as unknown as Parameters<typeof costOf>[0];
+    let state = 17;
+    const next = (limit: number) => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state % limit;
+    };
+    const sizes = [1, 7, 999, 1_000_001, 2 ** 40, 2 ** 45 + 3, 90_071_992_547];
+    for (let round = 0; round < 2000; round++) {
+      const input = sizes[next(sizes.length)]! + next(1000);
+      const cached = next(2) === 0 ? 0 : Math.floor(input / (2 + next(5)));
+      const output = sizes[next(sizes.length)]! + next(1000);
+      const expected = reference([
+        [input - cached, 0.0025],
+        [cached, 0.001],
+        [output, 75],
+      ]);
+      expect(
+        costOf(price, { inputTokens: input, cachedInputTokens: cached, outputTokens: output }, 'realtime'),
+      ).toBe(expected);
+    }
+  });
+
   it('prices an unknown model as unknown', () => {
     const price = priceFor('openai', 'gpt-9');
     expect(costOf(price, usage, 'realtime')).toBeNull();

@@ -68,31 +68,71 @@ export function computeCost(price: ModelPrice | undefined, usage: Usage, lane: L
   const cached = usage.cachedInputTokens ?? 0;
   const written = usage.cacheCreationInputTokens ?? 0;
   const writtenForAnHour = usage.cacheCreation1hInputTokens ?? 0;
-  const parts: [tokens: number, rate: number | undefined, field: keyof LanePrice][] = [
-    [usage.inputTokens - cached - written, rates.input, 'input'],
+  const sum = new PicoUsdSum();
+  const missing =
+    sum.add(usage.inputTokens - cached - written, rates.input, 'input') ??
     // No discounted rate listed means no discount: the provider bills those tokens as input.
-    [cached, rates.cachedInput ?? rates.input, 'cachedInput'],
-    [written - writtenForAnHour, rates.cacheWrite, 'cacheWrite'],
-    [writtenForAnHour, rates.cacheWrite1h, 'cacheWrite1h'],
-    [usage.outputTokens, rates.output, 'output'],
-  ];
-
-  let picoUsd = 0n;
-  for (const [tokens, rate, field] of parts) {
-    if (tokens === 0) continue;
-    if (rate === undefined) {
-      return unpriced(
-        'missing_price',
-        `${price.model} has no ${lane}.${field} price, and the usage has ${tokens} such tokens`,
-      );
-    }
-    picoUsd += BigInt(tokens) * picoUsdPerToken(rate);
+    sum.add(cached, rates.cachedInput ?? rates.input, 'cachedInput') ??
+    sum.add(written - writtenForAnHour, rates.cacheWrite, 'cacheWrite') ??
+    sum.add(writtenForAnHour, rates.cacheWrite1h, 'cacheWrite1h') ??
+    sum.add(usage.outputTokens, rates.output, 'output');
+  if (missing) {
+    return unpriced(
+      'missing_price',
+      `${price.model} has no ${lane}.${missing.field} price, and the usage has ${missing.tokens} such tokens`,
+    );
   }
-  const nanoUsd = (picoUsd + 500n) / 1000n;
-  if (nanoUsd > BigInt(Number.MAX_SAFE_INTEGER)) {
+  const nanoUsd = sum.roundedToNanoUsd();
+  if (nanoUsd === undefined) {
     return unpriced('invalid_usage', 'the cost exceeds what one request can plausibly cost');
   }
-  return { priced: true, nanoUsd: Number(nanoUsd) };
+  return { priced: true, nanoUsd };
+}
+
+/**
+ * A sum of tokens × pico-USD per token, exact: in plain numbers while every product and the sum
+ * stay below 2^53 (every real request: a tenth of a second of a 200,000-request job went to
+ * BigInts), in BigInts past that.
+ */
+class PicoUsdSum {
+  private small = 0;
+  private large: bigint | undefined;
+
+  /** Adds `tokens` at `rate` USD per million tokens; names them when they have no rate. */
+  add(
+    tokens: number,
+    rate: number | undefined,
+    field: keyof LanePrice,
+  ): { field: keyof LanePrice; tokens: number } | undefined {
+    if (tokens === 0) return undefined;
+    if (rate === undefined) return { field, tokens };
+    const perToken = picoUsdPerToken(rate);
+    const product = tokens * perToken;
+    if (
+      this.large === undefined &&
+      Number.isSafeInteger(product) &&
+      Number.isSafeInteger(this.small + product)
+    ) {
+      this.small += product;
+    } else {
+      this.large = (this.large ?? BigInt(this.small)) + BigInt(tokens) * BigInt(perToken);
+    }
+    return undefined;
+  }
+
+  /** The sum rounded half up to nano-USD; `undefined` past Number.MAX_SAFE_INTEGER nano-USD. */
+  roundedToNanoUsd(): number | undefined {
+    if (this.large === undefined && Number.isSafeInteger(this.small + 500)) {
+      const total = this.small + 500;
+      // Integer division by 1000 without trusting a floating-point quotient near an integer.
+      let nanoUsd = Math.floor(total / 1000);
+      if (nanoUsd * 1000 > total) nanoUsd--;
+      else if ((nanoUsd + 1) * 1000 <= total) nanoUsd++;
+      return nanoUsd;
+    }
+    const nanoUsd = ((this.large ?? BigInt(this.small)) + 500n) / 1000n;
+    return nanoUsd > BigInt(Number.MAX_SAFE_INTEGER) ? undefined : Number(nanoUsd);
+  }
 }
 
 /** The cost in nano-USD, or `null` when it cannot be known; `explainUnpriced` says why. */
@@ -108,11 +148,23 @@ export function explainUnpriced(price: ModelPrice | undefined, usage: Usage, lan
 }
 
 /** USD per million tokens → pico-USD per token; exact for prices with at most 6 decimals. */
-function picoUsdPerToken(usdPerMillionTokens: number): bigint {
-  return BigInt(Math.round(usdPerMillionTokens * 1_000_000));
+function picoUsdPerToken(usdPerMillionTokens: number): number {
+  return Math.round(usdPerMillionTokens * 1_000_000);
 }
 
 function checkUsage(usage: Usage): string | undefined {
+  // The common case first, without building the list below for every request.
+  if (
+    isCount(usage.inputTokens) &&
+    isOptionalCount(usage.cachedInputTokens) &&
+    isOptionalCount(usage.cacheCreationInputTokens) &&
+    isOptionalCount(usage.cacheCreation1hInputTokens) &&
+    isCount(usage.outputTokens) &&
+    (usage.cachedInputTokens ?? 0) + (usage.cacheCreationInputTokens ?? 0) <= usage.inputTokens &&
+    (usage.cacheCreation1hInputTokens ?? 0) <= (usage.cacheCreationInputTokens ?? 0)
+  ) {
+    return undefined;
+  }
   const counts: [string, number | undefined][] = [
     ['inputTokens', usage.inputTokens],
     ['cachedInputTokens', usage.cachedInputTokens],
@@ -140,4 +192,12 @@ function checkUsage(usage: Usage): string | undefined {
 
 function unpriced(reason: UnpricedReason, message: string): CostResult {
   return { priced: false, reason, message };
+}
+
+function isCount(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0;
+}
+
+function isOptionalCount(value: number | undefined): boolean {
+  return value === undefined || isCount(value);
 }
