@@ -298,10 +298,6 @@ function nextWakeDelay(
 export async function summarize(store: Store, job: JobRecord, resumed: boolean): Promise<JobSummary> {
   const requests = await countRequestStates(store.driver, job.id);
   const totals = await ledgerTotals(store.driver, job.id);
-  const fallbacks = await store.driver.get<{ count: number }>(
-    'SELECT COUNT(*) AS count FROM ledger WHERE job_id = ? AND deadline_fallback = 1',
-    [job.id],
-  );
   return {
     jobId: job.id,
     state: job.state,
@@ -313,7 +309,7 @@ export async function summarize(store: Store, job: JobRecord, resumed: boolean):
     realtimeCostNanoUsd: totals.realtimeCostNanoUsd,
     savingsNanoUsd: totals.realtimeCostNanoUsd - totals.costNanoUsd,
     unpriced: totals.unpriced,
-    deadlineFallbacks: Number(fallbacks?.count ?? 0),
+    deadlineFallbacks: totals.deadlineFallbacks,
     outputPath: job.outputPath,
     rejectsPath: job.rejected > 0 ? job.rejectsPath : null,
   };

@@ -4,6 +4,7 @@ import { gatewayMigration } from './migrations/002-gateway.js';
 import { asyncLaneMigration } from './migrations/003-async-lane.js';
 import { fileExpiryMigration } from './migrations/004-file-expiry.js';
 import { jobFilesMigration } from './migrations/005-job-files.js';
+import { ledgerTotalsMigration } from './migrations/006-ledger-totals.js';
 import type { SqlDriver } from './sql.js';
 
 export interface Migration {
@@ -19,6 +20,7 @@ export const migrations: readonly Migration[] = [
   asyncLaneMigration,
   fileExpiryMigration,
   jobFilesMigration,
+  ledgerTotalsMigration,
 ];
 
 /**

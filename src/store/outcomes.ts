@@ -453,9 +453,10 @@ export async function ledgerTotals(executor: SqlExecutor, jobId: string) {
     cost: number | null;
     realtime: number | null;
     unpriced: number;
+    fallbacks: number | null;
   }>(
     `SELECT COUNT(*) AS rows, SUM(cost_nanousd) AS cost, SUM(realtime_cost_nanousd) AS realtime,
-       SUM(CASE WHEN cost_nanousd IS NULL THEN 1 ELSE 0 END) AS unpriced
+       SUM(CASE WHEN cost_nanousd IS NULL THEN 1 ELSE 0 END) AS unpriced, SUM(deadline_fallback) AS fallbacks
      FROM ledger WHERE job_id = ?`,
     [jobId],
   );
@@ -464,6 +465,8 @@ export async function ledgerTotals(executor: SqlExecutor, jobId: string) {
     costNanoUsd: Number(row?.cost ?? 0),
     realtimeCostNanoUsd: Number(row?.realtime ?? 0),
     unpriced: Number(row?.unpriced ?? 0),
+    // Rows of requests the deadline sent to the realtime lane.
+    deadlineFallbacks: Number(row?.fallbacks ?? 0),
   };
 }
 
