@@ -92,42 +92,45 @@ export async function harvestChunk(
   const chunks = new Map<string, ChunkRecord | undefined>([[chunk.id, chunk]]);
   let applied = 0;
   try {
-    for await (const result of adapter.batch.results(batch)) {
-      const origin = parseProviderCustomId(result.customId);
-      if (!origin) continue;
-      if (origin.chunkId === chunk.id) {
-        const request = waiting.get(origin.line);
-        // Not queued here (any more), or reported twice: the first result stands.
-        if (request === undefined) continue;
-        waiting.delete(origin.line);
-        const outcome = toOutcome(result, origin.line, chunk, batch, prices, mode);
-        if (outcome.outcome !== 'succeeded') {
-          others.push({ owner: chunk, outcome });
+    for await (const page of adapter.batch.results(batch)) {
+      for (const result of page) {
+        const origin = parseProviderCustomId(result.customId);
+        if (!origin) continue;
+        if (origin.chunkId === chunk.id) {
+          const request = waiting.get(origin.line);
+          // Not queued here (any more), or reported twice: the first result stands.
+          if (request === undefined) continue;
+          waiting.delete(origin.line);
+          const outcome = toOutcome(result, origin.line, chunk, batch, prices, mode);
+          if (outcome.outcome !== 'succeeded') {
+            others.push({ owner: chunk, outcome });
+            continue;
+          }
+          const attempt = request.attempts + 1;
+          file.add(
+            origin.line,
+            resultLine(
+              request.customId,
+              origin.line,
+              'succeeded',
+              'batch',
+              attempt,
+              responseJson(result.statusCode, result.body),
+              'null',
+              outcome.cost,
+              outcome.realtimeCost,
+            ),
+          );
+          successes.add(outcome, attempt);
           continue;
         }
-        const attempt = request.attempts + 1;
-        file.add(
-          origin.line,
-          resultLine(
-            request.customId,
-            origin.line,
-            'succeeded',
-            'batch',
-            attempt,
-            responseJson(result.statusCode, result.body),
-            'null',
-            outcome.cost,
-            outcome.realtimeCost,
-          ),
-        );
-        successes.add(outcome, attempt);
-        continue;
+        // Custom ids name their chunk: a result filed under another chunk (a batch adopted by
+        // mistake after a crash) still reaches its own request.
+        if (!chunks.has(origin.chunkId)) chunks.set(origin.chunkId, await getChunk(driver, origin.chunkId));
+        const owner = chunks.get(origin.chunkId);
+        if (owner)
+          others.push({ owner, outcome: toOutcome(result, origin.line, owner, batch, prices, mode) });
       }
-      // Custom ids name their chunk: a result filed under another chunk (a batch adopted by
-      // mistake after a crash) still reaches its own request.
-      if (!chunks.has(origin.chunkId)) chunks.set(origin.chunkId, await getChunk(driver, origin.chunkId));
-      const owner = chunks.get(origin.chunkId);
-      if (owner) others.push({ owner, outcome: toOutcome(result, origin.line, owner, batch, prices, mode) });
     }
     // On disk before the commit that says these requests' lines are there.
     file.finish();

@@ -3,7 +3,7 @@ import { type JobRecord, recordIngestProgress } from '../store/jobs.js';
 import { insertRejects, insertRequests, type NewRequest, type Reject } from '../store/requests.js';
 import type { SqlDriver } from '../store/sql.js';
 import { BodiesWriter } from './bodies-file.js';
-import { type RejectedLine, readJobInput } from './input/index.js';
+import { type RejectedLine, readJobInputPages } from './input/index.js';
 import type { IngestPacker } from './pack.js';
 
 /** Lines committed per transaction: large enough to be fast, small enough to lose little on a crash. */
@@ -94,7 +94,7 @@ async function ingestLines(
     }
   };
 
-  const lines = readJobInput(job.inputPath, {
+  const pages = readJobInputPages(job.inputPath, {
     startOffset: job.ingestOffset,
     startLine: job.ingestLine + 1,
     maxLineBytes: job.settings.maxLineBytes,
@@ -103,37 +103,39 @@ async function ingestLines(
     ...(job.settings.provider ? { provider: job.settings.provider } : {}),
     ...(job.settings.endpoint ? { endpoint: job.settings.endpoint } : {}),
   });
-  for await (const line of lines) {
-    if (line.kind === 'accepted') {
-      const bodyOffset = bodies.append(line.body);
-      requests.push({
-        line: line.line,
-        customId: line.customId,
-        provider: line.provider,
-        endpoint: line.endpoint,
-        model: line.model,
-        bodyOffset,
-        bodyBytes: bodies.length - bodyOffset,
-        estimatedTokens: line.estimatedInputTokens,
-        chunkId:
-          packer?.place({
-            line: line.line,
-            provider: line.provider,
-            endpoint: line.endpoint,
-            model: line.model,
-            bodyBytes: bodies.length - bodyOffset,
-            estimatedTokens: line.estimatedInputTokens,
-          }) ?? null,
-      });
-    } else rejected.push(line);
-    lastLine = line.line;
-    lastOffset = line.endOffset;
-    // Under --strict a bad line is committed at once, so the run stops on it.
-    if (
-      requests.length + rejected.length >= linesPerCommit ||
-      (job.settings.strict && line.kind === 'rejected')
-    ) {
-      await commit(false);
+  for await (const page of pages) {
+    for (const line of page) {
+      if (line.kind === 'accepted') {
+        const bodyOffset = bodies.append(line.body);
+        requests.push({
+          line: line.line,
+          customId: line.customId,
+          provider: line.provider,
+          endpoint: line.endpoint,
+          model: line.model,
+          bodyOffset,
+          bodyBytes: bodies.length - bodyOffset,
+          estimatedTokens: line.estimatedInputTokens,
+          chunkId:
+            packer?.place({
+              line: line.line,
+              provider: line.provider,
+              endpoint: line.endpoint,
+              model: line.model,
+              bodyBytes: bodies.length - bodyOffset,
+              estimatedTokens: line.estimatedInputTokens,
+            }) ?? null,
+        });
+      } else rejected.push(line);
+      lastLine = line.line;
+      lastOffset = line.endOffset;
+      // Under --strict a bad line is committed at once, so the run stops on it.
+      if (
+        requests.length + rejected.length >= linesPerCommit ||
+        (job.settings.strict && line.kind === 'rejected')
+      ) {
+        await commit(false);
+      }
     }
   }
   await commit(true);

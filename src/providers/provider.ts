@@ -133,10 +133,11 @@ export interface BatchCapabilityV1 {
   ): Promise<ProviderBatch | undefined>;
   retrieve(id: string): Promise<ProviderBatch>;
   /**
-   * Every line's result of an ended batch, streamed; order is the provider's. Reads the batch
-   * afresh for where its results are, so a batch rebuilt from the store is enough.
+   * Every line's result of an ended batch, streamed in pages as the download arrives (an await
+   * per page, not per line: a batch has up to 50,000 lines); order is the provider's. Reads the
+   * batch afresh for where its results are, so a batch rebuilt from the store is enough.
    */
-  results(batch: ProviderBatch): AsyncIterable<RequestResult>;
+  results(batch: ProviderBatch): AsyncIterable<readonly RequestResult[]>;
   cancel(id: string): Promise<ProviderBatch>;
 }
 

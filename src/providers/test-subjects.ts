@@ -153,8 +153,9 @@ export async function waitUntilEnded(adapter: ProviderAdapterV1, id: string): Pr
   throw new Error(`batch ${id} did not end`);
 }
 
-export async function collect<Item>(items: AsyncIterable<Item>): Promise<Item[]> {
+/** Every item of a stream of pages (as `batch.results` gives them), in order. */
+export async function collect<Item>(pages: AsyncIterable<readonly Item[]>): Promise<Item[]> {
   const all: Item[] = [];
-  for await (const item of items) all.push(item);
+  for await (const page of pages) all.push(...page);
   return all;
 }

@@ -33,6 +33,17 @@ export async function* readJobInput(
   path: string,
   options: ReadJobInputOptions = {},
 ): AsyncGenerator<JobInputLine> {
+  for await (const page of readJobInputPages(path, options)) yield* page;
+}
+
+/**
+ * The same lines a page per piece of the file read (~1 MB, a few thousand lines): one await per
+ * page, not per line. Pages may be empty.
+ */
+export async function* readJobInputPages(
+  path: string,
+  options: ReadJobInputOptions = {},
+): AsyncGenerator<JobInputLine[]> {
   const settings = checkOptions(options);
   const splitter = new LineSplitter(settings);
   const stream = createReadStream(path, {
@@ -42,25 +53,29 @@ export async function* readJobInput(
   const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   // Empty lines wait until a later line shows they are not just blank lines closing the file.
   let heldEmptyLines: RejectedLine[] = [];
-  const emit = function* (raw: RawLine): Generator<JobInputLine> {
+  const emit = (raw: RawLine, page: JobInputLine[]): void => {
     const result = parseJobLine(raw, settings);
     if (result.kind === 'rejected' && result.code === 'empty_line') {
       heldEmptyLines.push(result);
       return;
     }
     if (heldEmptyLines.length > 0) {
-      yield* heldEmptyLines;
+      page.push(...heldEmptyLines);
       heldEmptyLines = [];
     }
-    yield result;
+    page.push(result);
   };
   try {
     for (;;) {
       const next = await readChunk(chunks, path);
       if (next.done) break;
-      for (const raw of splitter.push(next.value)) yield* emit(raw);
+      const page: JobInputLine[] = [];
+      for (const raw of splitter.push(next.value)) emit(raw, page);
+      yield page;
     }
-    for (const raw of splitter.end()) yield* emit(raw);
+    const page: JobInputLine[] = [];
+    for (const raw of splitter.end()) emit(raw, page);
+    yield page;
   } finally {
     stream.destroy();
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Connection, requestStream } from '../internal/connection.js';
-import { parseLine, readLines, type TextLine } from '../internal/json-lines.js';
+import { parseLine, readLinePages, type TextLine } from '../internal/json-lines.js';
 import type { RequestResult } from '../provider.js';
 import type { AnthropicBatchObject } from './batch-object.js';
 import { anthropicUsage } from './usage.js';
@@ -45,17 +45,22 @@ export function resultsPath(baseURL: string, batch: AnthropicBatchObject): strin
   return `/v1/messages/batches/${encodeURIComponent(batch.id)}/results`;
 }
 
-/** Streams the results of an ended batch. */
+/** Streams the results of an ended batch, a page at a time. */
 export async function* anthropicResults(
   connection: Connection,
   batch: AnthropicBatchObject,
-): AsyncGenerator<RequestResult> {
+): AsyncGenerator<RequestResult[]> {
   const path = resultsPath(connection.settings.baseURL, batch);
   const response = await requestStream(connection, { method: 'GET', path });
   const place = `batch ${batch.id}, results`;
-  for await (const line of readLines(response, place)) {
-    const read = readResultLine(line) ?? parseLine(line, resultLineSchema, place);
-    yield classifyAnthropicLine(read, place, line.number);
+  for await (const lines of readLinePages(response, place)) {
+    yield lines.map((line) =>
+      classifyAnthropicLine(
+        readResultLine(line) ?? parseLine(line, resultLineSchema, place),
+        place,
+        line.number,
+      ),
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ProviderError } from '../http.js';
-import { parseLine, readLines } from './json-lines.js';
+import { parseLine, readLinePages } from './json-lines.js';
 
 function streamOf(chunks: (string | Uint8Array)[], failAtEnd = false): Response {
   const encoder = new TextEncoder();
@@ -22,11 +22,15 @@ function streamOf(chunks: (string | Uint8Array)[], failAtEnd = false): Response 
 
 async function all(response: Response) {
   const lines = [];
-  for await (const line of readLines(response, 'test file')) lines.push(line);
+  for await (const page of readLinePages(response, 'test file')) {
+    // A page per piece of the download that completed a line; never an empty one.
+    expect(page.length).toBeGreaterThan(0);
+    lines.push(...page);
+  }
   return lines;
 }
 
-describe('readLines', () => {
+describe('readLinePages', () => {
   it('joins lines split across chunks, drops blank lines and CRs, keeps physical numbers', async () => {
     const lines = await all(streamOf(['{"a":', '1}\r\n\n{"b"', ':2}\n', '{"c":3}']));
     expect(lines).toEqual([

@@ -12,8 +12,11 @@ export interface TextLine {
   text: string;
 }
 
-/** The non-blank lines of a response body. An interrupted download is a retryable ProviderError. */
-export async function* readLines(response: Response, place: string): AsyncGenerator<TextLine> {
+/**
+ * The non-blank lines of a response body, a page per piece of the download (a few hundred lines:
+ * one await per page, not per line). An interrupted download is a retryable ProviderError.
+ */
+export async function* readLinePages(response: Response, place: string): AsyncGenerator<TextLine[]> {
   if (!response.body) return;
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
@@ -36,19 +39,21 @@ export async function* readLines(response: Response, place: string): AsyncGenera
       }
       if (chunk.done) break;
       pending += decoder.decode(chunk.value, { stream: true });
+      const page: TextLine[] = [];
       let start = 0;
       for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n', start)) {
         number++;
         const text = stripCarriageReturn(pending.slice(start, end));
         start = end + 1;
-        if (text.trim().length > 0) yield { number, text };
+        if (text.trim().length > 0) page.push({ number, text });
       }
       pending = pending.slice(start);
+      if (page.length > 0) yield page;
     }
     pending += decoder.decode();
     finished = true;
     const last = stripCarriageReturn(pending);
-    if (last.trim().length > 0) yield { number: number + 1, text: last };
+    if (last.trim().length > 0) yield [{ number: number + 1, text: last }];
   } finally {
     // A consumer that stops early must not leave the connection open.
     if (!finished) await reader.cancel().catch(() => undefined);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Connection, requestStream } from '../internal/connection.js';
-import { parseLine, readLines, type TextLine } from '../internal/json-lines.js';
+import { parseLine, readLinePages, type TextLine } from '../internal/json-lines.js';
 import { outcomeForStatus } from '../internal/outcome.js';
 import type { RequestResult } from '../provider.js';
 import type { OpenAIBatchObject } from './batch-object.js';
@@ -28,11 +28,11 @@ const unrunOutcomes = new Map<string, RequestResult['outcome']>([
   ['batch_cancelled', 'cancelled'],
 ]);
 
-/** Streams the output file, then the error file, of an ended batch. */
+/** Streams the output file, then the error file, of an ended batch, a page of results at a time. */
 export async function* openAIResults(
   connection: Connection,
   batch: OpenAIBatchObject,
-): AsyncGenerator<RequestResult> {
+): AsyncGenerator<RequestResult[]> {
   const files = [
     { kind: 'output', id: batch.output_file_id },
     { kind: 'error', id: batch.error_file_id },
@@ -44,8 +44,10 @@ export async function* openAIResults(
       path: `/files/${encodeURIComponent(file.id)}/content`,
     });
     const place = `batch ${batch.id}, ${file.kind} file ${file.id}`;
-    for await (const line of readLines(response, place)) {
-      yield classifyOpenAILine(readResultLine(line) ?? parseLine(line, resultLineSchema, place));
+    for await (const lines of readLinePages(response, place)) {
+      yield lines.map((line) =>
+        classifyOpenAILine(readResultLine(line) ?? parseLine(line, resultLineSchema, place)),
+      );
     }
   }
 }
