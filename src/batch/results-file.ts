@@ -71,10 +71,17 @@ export class ResultsFileWriter {
     if (line > bucket.high) bucket.high = line;
     // Copied into the bucket's buffer at once: the line's string dies young, instead of waiting
     // in a string of the bucket across the download's awaits and ageing into the old generation.
-    const entry = `${line} ${text}`;
-    if (bucket.used + entry.length * 3 > bucket.buffer.length) flushBucket(bucket);
-    if (entry.length * 3 > bucket.buffer.length) writeSync(bucket.descriptor, entry);
-    else bucket.used += bucket.buffer.write(entry, bucket.used, 'utf8');
+    // The number and the line are written apart (no third string joining them).
+    const number = `${line} `;
+    const room = (number.length + text.length) * 3;
+    if (bucket.used + room > bucket.buffer.length) flushBucket(bucket);
+    if (room > bucket.buffer.length) {
+      writeSync(bucket.descriptor, number);
+      writeSync(bucket.descriptor, text);
+    } else {
+      bucket.used += bucket.buffer.write(number, bucket.used, 'latin1');
+      bucket.used += bucket.buffer.write(text, bucket.used, 'utf8');
+    }
     this.lines++;
   }
 

@@ -277,13 +277,13 @@ export async function queuedInChunk(
   executor: SqlExecutor,
   chunkId: string,
 ): Promise<Map<number, { customId: string; attempts: number }>> {
-  const rows = await executor.all<{ line: number; custom_id: string; attempts: number }>(
+  const rows = await executor.tuples<[line: number, customId: string, attempts: number]>(
     "SELECT line, custom_id, attempts FROM requests WHERE chunk_id = ? AND state = 'queued'",
     [chunkId],
   );
   const queued = new Map<number, { customId: string; attempts: number }>();
-  for (const row of rows)
-    queued.set(Number(row.line), { customId: row.custom_id, attempts: Number(row.attempts) });
+  for (const [line, customId, attempts] of rows)
+    queued.set(Number(line), { customId, attempts: Number(attempts) });
   return queued;
 }
 
@@ -299,21 +299,18 @@ export async function chunkRequestsPage(
   afterLine: number,
   limit: number,
 ): Promise<Array<BodyPlace & { attempts: number }>> {
-  const rows = await executor.all<{
-    line: number;
-    body_offset: number | null;
-    body_bytes: number;
-    attempts: number;
-  }>(
+  const rows = await executor.tuples<
+    [line: number, bodyOffset: number | null, bodyBytes: number, attempts: number]
+  >(
     `SELECT line, body_offset, body_bytes, attempts FROM requests
      WHERE chunk_id = ? AND state = 'queued' AND line > ? ORDER BY line LIMIT ?`,
     [chunkId, afterLine, limit],
   );
-  const page = rows.map((row) => ({
-    line: Number(row.line),
-    bodyOffset: row.body_offset === null ? null : Number(row.body_offset),
-    bodyBytes: Number(row.body_bytes),
-    attempts: Number(row.attempts),
+  const page = rows.map(([line, bodyOffset, bodyBytes, attempts]) => ({
+    line: Number(line),
+    bodyOffset: bodyOffset === null ? null : Number(bodyOffset),
+    bodyBytes: Number(bodyBytes),
+    attempts: Number(attempts),
   }));
   await addOlderBodies(executor, jobId, page);
   return page;
@@ -375,22 +372,23 @@ export async function requestsPage(
   limit: number,
   tries = 3,
 ): Promise<Array<ResultSource | ResultInFile>> {
-  const lines = await executor.all<{ line: number; chunk_id: string | null; result_in_file: number }>(
+  const places = await executor.tuples<[line: number, chunkId: string | null, resultInFile: number]>(
     'SELECT line, chunk_id, result_in_file FROM requests WHERE job_id = ? AND line > ? ORDER BY line LIMIT ?',
     [jobId, afterLine, limit],
   );
-  if (lines.length === 0) return [];
-  const page: Array<ResultSource | ResultInFile | undefined> = new Array(lines.length);
+  if (places.length === 0) return [];
+  const lines = places.map(([line]) => Number(line));
+  const page: Array<ResultSource | ResultInFile | undefined> = new Array(places.length);
   let others = 0;
-  for (let index = 0; index < lines.length; index++) {
-    const row = lines[index]!;
-    if (Number(row.result_in_file) === 1 && row.chunk_id !== null)
-      page[index] = { line: Number(row.line), inChunkFile: row.chunk_id };
+  for (let index = 0; index < places.length; index++) {
+    const [line, chunkId, resultInFile] = places[index]!;
+    if (Number(resultInFile) === 1 && chunkId !== null)
+      page[index] = { line: Number(line), inChunkFile: chunkId };
     else others++;
   }
   if (others > 0) {
-    const first = Number(lines[0]!.line);
-    const last = Number(lines.at(-1)!.line);
+    const first = lines[0]!;
+    const last = lines.at(-1)!;
     const rows = await executor.all<ResultSource>(
       `SELECT line, custom_id, state, attempts, lane, status_code, NULL AS response, error, cost_nanousd,
          realtime_cost_nanousd, chunk_id
@@ -414,9 +412,8 @@ export async function requestsPage(
     // still at work) leaves its place free: the page is read again.
     let slot = 0;
     for (const row of rows) {
-      while (slot < lines.length && Number(lines[slot]!.line) < row.line) slot++;
-      if (slot < lines.length && Number(lines[slot]!.line) === row.line && page[slot] === undefined)
-        page[slot] = row;
+      while (slot < lines.length && lines[slot]! < row.line) slot++;
+      if (slot < lines.length && lines[slot] === row.line && page[slot] === undefined) page[slot] = row;
     }
     if (page.includes(undefined)) {
       if (tries > 1) return requestsPage(executor, jobId, afterLine, limit, tries - 1);

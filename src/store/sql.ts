@@ -12,6 +12,11 @@ export interface SqlExecutor {
   readonly dialect: SqlDialect;
   /** All rows of a query. */
   all<Row>(sql: string, parameters?: readonly SqlValue[]): Promise<Row[]>;
+  /**
+   * All rows of a query as arrays of their values, in the order the query selects them: for
+   * queries that return a batch's worth of rows (a third cheaper than objects with SQLite).
+   */
+  tuples<Row extends readonly unknown[]>(sql: string, parameters?: readonly SqlValue[]): Promise<Row[]>;
   /** The first row of a query, if any. */
   get<Row>(sql: string, parameters?: readonly SqlValue[]): Promise<Row | undefined>;
   /** Runs a statement; resolves to the number of rows it changed. */

@@ -33,6 +33,19 @@ export class PostgresDriver implements SqlDriver {
     return (await this.pool.query(numberPlaceholders(sql), parameters as SqlValue[])).rows as Row[];
   }
 
+  async tuples<Row extends readonly unknown[]>(
+    sql: string,
+    parameters: readonly SqlValue[] = [],
+  ): Promise<Row[]> {
+    return (
+      await this.pool.query({
+        text: numberPlaceholders(sql),
+        values: parameters as SqlValue[],
+        rowMode: 'array',
+      })
+    ).rows as unknown as Row[];
+  }
+
   async get<Row>(sql: string, parameters: readonly SqlValue[] = []): Promise<Row | undefined> {
     return (await this.all<Row>(sql, parameters))[0];
   }
@@ -47,6 +60,14 @@ export class PostgresDriver implements SqlDriver {
       dialect: 'postgres',
       all: async <Row>(sql: string, parameters: readonly SqlValue[] = []) =>
         (await client.query(numberPlaceholders(sql), parameters as SqlValue[])).rows as Row[],
+      tuples: async <Row extends readonly unknown[]>(sql: string, parameters: readonly SqlValue[] = []) =>
+        (
+          await client.query({
+            text: numberPlaceholders(sql),
+            values: parameters as SqlValue[],
+            rowMode: 'array',
+          })
+        ).rows as unknown as Row[],
       get: async <Row>(sql: string, parameters: readonly SqlValue[] = []) =>
         (await client.query(numberPlaceholders(sql), parameters as SqlValue[])).rows[0] as Row | undefined,
       run: async (sql: string, parameters: readonly SqlValue[] = []) =>

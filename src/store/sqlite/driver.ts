@@ -12,6 +12,8 @@ export class SqliteDriver implements SqlDriver {
   readonly dialect = 'sqlite' as const;
   private readonly database: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  /** The same statements in raw mode (rows as arrays): better-sqlite3 sets the mode per statement. */
+  private readonly rawStatements = new Map<string, Database.Statement>();
   private queue: Promise<unknown> = Promise.resolve();
   private inTransaction = false;
 
@@ -41,6 +43,14 @@ export class SqliteDriver implements SqlDriver {
     return this.prepare(sql).all(...parameters) as Row[];
   }
 
+  async tuples<Row extends readonly unknown[]>(
+    sql: string,
+    parameters: readonly SqlValue[] = [],
+  ): Promise<Row[]> {
+    await this.outsideTransaction();
+    return this.prepareRaw(sql).all(...parameters) as Row[];
+  }
+
   async get<Row>(sql: string, parameters: readonly SqlValue[] = []): Promise<Row | undefined> {
     await this.outsideTransaction();
     return this.prepare(sql).get(...parameters) as Row | undefined;
@@ -56,6 +66,8 @@ export class SqliteDriver implements SqlDriver {
       dialect: 'sqlite',
       all: async <Row>(sql: string, parameters: readonly SqlValue[] = []) =>
         this.prepare(sql).all(...parameters) as Row[],
+      tuples: async <Row extends readonly unknown[]>(sql: string, parameters: readonly SqlValue[] = []) =>
+        this.prepareRaw(sql).all(...parameters) as Row[],
       get: async <Row>(sql: string, parameters: readonly SqlValue[] = []) =>
         this.prepare(sql).get(...parameters) as Row | undefined,
       run: async (sql: string, parameters: readonly SqlValue[] = []) =>
@@ -91,6 +103,15 @@ export class SqliteDriver implements SqlDriver {
   /** Plain statements wait for a running transaction, so they never land inside it by accident. */
   private async outsideTransaction(): Promise<void> {
     if (this.inTransaction) await this.queue;
+  }
+
+  private prepareRaw(sql: string): Database.Statement {
+    let statement = this.rawStatements.get(sql);
+    if (!statement) {
+      statement = this.database.prepare(sql).raw(true);
+      this.rawStatements.set(sql, statement);
+    }
+    return statement;
   }
 
   private prepare(sql: string): Database.Statement {
