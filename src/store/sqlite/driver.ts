@@ -26,8 +26,9 @@ export class SqliteDriver implements SqlDriver {
     // only a power loss can drop the last transactions.
     this.database.pragma('synchronous = NORMAL');
     this.database.pragma('busy_timeout = 10000');
-    // Bulk jobs write hundreds of MB: checkpoint the WAL every ~64 MB rather than every 4 MB (each
-    // checkpoint syncs the file), and keep 8 MB of pages cached (more bought no speed, only memory).
+    // Bulk jobs write hundreds of MB: checkpoint the WAL every 65,536 pages (256 MB) rather than
+    // every 4 MB (each checkpoint syncs the file; every 64 MB measured the same at 200,000
+    // requests), and keep 8 MB of pages cached (32 MB bought no speed, only memory).
     this.database.pragma('wal_autocheckpoint = 65536');
     this.database.pragma('cache_size = -8192');
     // Statement journals in memory: a multi-row statement inside a transaction (a harvest's ledger
