@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyBatchSuccesses, BatchSuccesses } from './batch-successes.js';
 import { insertChunk } from './chunks.js';
 import { findOrCreateJob } from './jobs.js';
@@ -6,7 +6,7 @@ import { migrate } from './migrate.js';
 import type { Outcome } from './outcomes.js';
 import { assignToChunk, insertRequests } from './requests.js';
 import type { SqlDriver } from './sql.js';
-import { testDatabases } from './test-databases.js';
+import { freshDriverFor, testDatabases } from './test-databases.js';
 
 const group = { provider: 'openai', endpoint: '/v1/chat/completions', model: 'gpt-4o-mini' };
 const context = {
@@ -39,17 +39,11 @@ function success(line: number): Outcome {
 }
 
 describe.each(testDatabases)('applyBatchSuccesses on $name', (database) => {
-  let disposers: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    for (const dispose of disposers) await dispose();
-    disposers = [];
-  });
+  const fresh = freshDriverFor(database);
 
   /** A job whose lines 1–10 are queued in chunk ck1 (lines 1–3 on their second try). */
   async function queuedChunk(): Promise<SqlDriver> {
-    const created = await database.create();
-    disposers.push(created.dispose);
-    const driver = created.driver;
+    const driver = await fresh();
     await migrate(driver);
     await findOrCreateJob(driver, {
       id: 'job_a',

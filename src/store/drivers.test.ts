@@ -1,19 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SqlDriver } from './sql.js';
-import { testDatabases } from './test-databases.js';
+import { freshDriverFor, testDatabases } from './test-databases.js';
 
 describe.each(testDatabases)('the $name driver', (database) => {
-  let disposers: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    for (const dispose of disposers) await dispose();
-    disposers = [];
-  });
+  const empty = freshDriverFor(database);
   async function fresh(): Promise<SqlDriver> {
-    const created = await database.create();
-    disposers.push(created.dispose);
-    await created.driver.run('CREATE TABLE items (id INTEGER NOT NULL, name TEXT, size BIGINT)');
-    await created.driver.run("INSERT INTO items VALUES (2, 'two', NULL), (1, 'one', 10)");
-    return created.driver;
+    const driver = await empty();
+    await driver.run('CREATE TABLE items (id INTEGER NOT NULL, name TEXT, size BIGINT)');
+    await driver.run("INSERT INTO items VALUES (2, 'two', NULL), (1, 'one', 10)");
+    return driver;
   }
 
   it('gives rows as arrays of values in the order selected, in and out of transactions', async () => {

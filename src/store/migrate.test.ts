@@ -1,19 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { migrate, migrations } from './migrate.js';
-import type { SqlDriver } from './sql.js';
-import { testDatabases } from './test-databases.js';
+import { freshDriverFor, testDatabases } from './test-databases.js';
 
 describe.each(testDatabases)('migrations on $name', (database) => {
-  let disposers: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    for (const dispose of disposers) await dispose();
-    disposers = [];
-  });
-  async function fresh(): Promise<SqlDriver> {
-    const created = await database.create();
-    disposers.push(created.dispose);
-    return created.driver;
-  }
+  const fresh = freshDriverFor(database);
 
   it('creates the schema once and is a no-op the second time', async () => {
     const driver = await fresh();

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterEach } from 'vitest';
 import { PostgresDriver } from './postgres/driver.js';
 import type { SqlDriver } from './sql.js';
 import { SqliteDriver } from './sqlite/driver.js';
@@ -65,6 +66,23 @@ export const testDatabases: TestDatabase[] = [
         },
       ]),
 ];
+
+/**
+ * Called in a `describe`: a function that gives a new, empty database of `database` for the test
+ * that calls it, removed after that test.
+ */
+export function freshDriverFor(database: TestDatabase): () => Promise<SqlDriver> {
+  let disposers: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const dispose of disposers) await dispose();
+    disposers = [];
+  });
+  return async () => {
+    const created = await database.create();
+    disposers.push(created.dispose);
+    return created.driver;
+  };
+}
 
 /** A connection URL whose sessions use `schema`, for child processes in tests. */
 export function withSearchPath(url: string, schema: string): string {
