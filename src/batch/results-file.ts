@@ -146,29 +146,30 @@ function baseOf(path: string): string {
   return path.endsWith('.jsonl') ? path.slice(0, -'.jsonl'.length) : path;
 }
 
-/** Removes every results file of the chunk whose names start with `base` and a dot. */
-function removeChunkFiles(base: string): void {
+/** The names of the chunk's results files in its folder: every name that starts with `base` and a dot. */
+function chunkFileNames(base: string): string[] {
   const prefix = `${basename(base)}.`;
-  const folder = dirname(base);
-  for (const name of readdirSync(folder))
-    if (name.startsWith(prefix)) rmSync(join(folder, name), { force: true });
+  let names: string[];
+  try {
+    names = readdirSync(dirname(base));
+  } catch {
+    return [];
+  }
+  return names.filter((name) => name.startsWith(prefix));
+}
+
+/** Removes every results file of the chunk (see chunkFileNames). */
+function removeChunkFiles(base: string): void {
+  for (const name of chunkFileNames(base)) rmSync(join(dirname(base), name), { force: true });
 }
 
 /** The chunk's bucket files, by the range of lines each holds, in line order. */
 function bucketsOf(base: string): BucketFile[] {
-  const prefix = `${basename(base)}.`;
-  const folder = dirname(base);
-  let names: string[];
-  try {
-    names = readdirSync(folder);
-  } catch {
-    return [];
-  }
+  const prefixLength = basename(base).length + 1;
   const found: BucketFile[] = [];
-  for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
-    const match = /^(\d+)-(\d+)\.jsonl$/.exec(name.slice(prefix.length));
-    if (match) found.push({ path: join(folder, name), low: Number(match[1]), high: Number(match[2]) });
+  for (const name of chunkFileNames(base)) {
+    const match = /^(\d+)-(\d+)\.jsonl$/.exec(name.slice(prefixLength));
+    if (match) found.push({ path: join(dirname(base), name), low: Number(match[1]), high: Number(match[2]) });
   }
   return found.sort((a, b) => a.low - b.low);
 }

@@ -49,7 +49,7 @@ export class SqliteDriver implements SqlDriver {
     parameters: readonly SqlValue[] = [],
   ): Promise<Row[]> {
     await this.outsideTransaction();
-    return this.prepareRaw(sql).all(...parameters) as Row[];
+    return this.prepare(sql, true).all(...parameters) as Row[];
   }
 
   async get<Row>(sql: string, parameters: readonly SqlValue[] = []): Promise<Row | undefined> {
@@ -68,7 +68,7 @@ export class SqliteDriver implements SqlDriver {
       all: async <Row>(sql: string, parameters: readonly SqlValue[] = []) =>
         this.prepare(sql).all(...parameters) as Row[],
       tuples: async <Row extends readonly unknown[]>(sql: string, parameters: readonly SqlValue[] = []) =>
-        this.prepareRaw(sql).all(...parameters) as Row[],
+        this.prepare(sql, true).all(...parameters) as Row[],
       get: async <Row>(sql: string, parameters: readonly SqlValue[] = []) =>
         this.prepare(sql).get(...parameters) as Row | undefined,
       run: async (sql: string, parameters: readonly SqlValue[] = []) =>
@@ -106,20 +106,14 @@ export class SqliteDriver implements SqlDriver {
     if (this.inTransaction) await this.queue;
   }
 
-  private prepareRaw(sql: string): Database.Statement {
-    let statement = this.rawStatements.get(sql);
-    if (!statement) {
-      statement = this.database.prepare(sql).raw(true);
-      this.rawStatements.set(sql, statement);
-    }
-    return statement;
-  }
-
-  private prepare(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
+  /** A cached prepared statement; `raw` ones give rows as arrays (kept apart: the mode is the statement's). */
+  private prepare(sql: string, raw = false): Database.Statement {
+    const cache = raw ? this.rawStatements : this.statements;
+    let statement = cache.get(sql);
     if (!statement) {
       statement = this.database.prepare(sql);
-      this.statements.set(sql, statement);
+      if (raw) statement.raw(true);
+      cache.set(sql, statement);
     }
     return statement;
   }
