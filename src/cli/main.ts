@@ -11,6 +11,13 @@ import { registerRunCommand } from './commands/run.js';
 import { registerServeCommand } from './commands/serve.js';
 import { version } from './version.js';
 
+// A reader that stops early (`spendwall results JOB | head`, `spendwall run --help | head`) closes
+// the pipe: that ends the output, quietly, instead of an unhandled EPIPE and its stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 const program = new Command()
   .name('spendwall')
   .description(
